@@ -1,0 +1,120 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
+
+/**
+ * The layer arrows of house-style.md, enforced:
+ *   lib <- platform <- stores, composables <- components, dashboard <- entrypoints;  lib <- sandbox
+ * Each folder lists what it must not import. Patterns are gitignore-style, so they match
+ * relative paths (`../stores/tokens`) and the `@/` / `~/` aliases alike.
+ */
+const UI_PACKAGES = ['vue', 'vue-router', 'pinia', '@vueuse/*', 'chart.js', 'chart.js/*', 'vue-chartjs'];
+const EXTENSION_PACKAGES = ['wxt', 'wxt/*', '#imports', 'webextension-polyfill', '@wxt-dev/*'];
+const SERVER_PACKAGES = ['hono', 'hono/*', '@hono/*', 'better-sqlite3', 'node:*'];
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+
+/** @param {string} why @param {string[]} group */
+const deny = (why, group) => ({ group, message: why });
+
+const layerRules = [
+  {
+    files: ['lib/**/*.ts'],
+    deny: [
+      deny('lib/ is pure TypeScript: no UI, extension or server code.', [
+        ...UI_PACKAGES, ...EXTENSION_PACKAGES, ...SERVER_PACKAGES,
+        ...folder('platform'), ...folder('stores'), ...folder('composables'), ...folder('components'),
+        ...folder('dashboard'), ...folder('entrypoints'), ...folder('sandbox'),
+      ]),
+    ],
+  },
+  {
+    files: ['platform/**/*.ts'],
+    deny: [
+      deny('platform/ sits below stores and UI; it may import lib/ only.', [
+        'vue', 'vue-router', 'pinia', 'chart.js', 'vue-chartjs', ...SERVER_PACKAGES,
+        ...folder('stores'), ...folder('composables'), ...folder('components'), ...folder('dashboard'),
+        ...folder('entrypoints'), ...folder('sandbox'),
+      ]),
+    ],
+  },
+  {
+    files: ['stores/**/*.ts', 'composables/**/*.ts'],
+    deny: [
+      deny('stores/ and composables/ use platform/ for browser access and never import UI or the sandbox.', [
+        ...EXTENSION_PACKAGES, ...SERVER_PACKAGES,
+        ...folder('components'), ...folder('dashboard'), ...folder('entrypoints'), ...folder('sandbox'),
+      ]),
+    ],
+  },
+  {
+    files: ['components/**/*.{ts,vue}'],
+    deny: [
+      deny('components/ are presentational: props in, events out; no stores, platform, API client or browser.', [
+        ...EXTENSION_PACKAGES, ...SERVER_PACKAGES, 'pinia', 'ofetch',
+        ...folder('stores'), ...folder('platform'), ...folder('lib/dynatrace'), ...folder('dashboard'),
+        ...folder('entrypoints'), ...folder('sandbox'),
+      ]),
+    ],
+  },
+  {
+    files: ['dashboard/**/*.{ts,vue}'],
+    deny: [
+      deny('dashboard/ reaches the browser and storage through stores and composables only.', [
+        ...EXTENSION_PACKAGES, ...SERVER_PACKAGES, ...folder('platform'), ...folder('entrypoints'), ...folder('sandbox'),
+      ]),
+    ],
+  },
+  {
+    files: ['entrypoints/**/*.{ts,vue}'],
+    deny: [deny('Entry points never import the sandbox.', [...SERVER_PACKAGES, ...folder('sandbox')])],
+  },
+  {
+    files: ['sandbox/**/*.ts'],
+    deny: [
+      deny('sandbox/ imports only lib/ (and server packages).', [
+        ...UI_PACKAGES, ...EXTENSION_PACKAGES,
+        ...folder('platform'), ...folder('stores'), ...folder('composables'), ...folder('components'),
+        ...folder('dashboard'), ...folder('entrypoints'),
+      ]),
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'lib/dynatrace/generated/**', '.sandbox/**', 'bench/results/**', 'test/fixtures/lint/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+  },
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  // `browser`/`chrome` globals belong to platform/ (and the background entry point's wiring).
+  {
+    files: ['lib/**', 'stores/**', 'composables/**', 'components/**', 'dashboard/**', 'sandbox/**'],
+    rules: {
+      'no-restricted-globals': ['error',
+        { name: 'chrome', message: 'Use platform/ for browser APIs.' },
+        { name: 'browser', message: 'Use platform/ for browser APIs.' }],
+    },
+  },
+  ...layerRules.map(({ files, deny: patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+  // Command-line programs print to the terminal on purpose.
+  { files: ['scripts/**', 'bench/**', 'sandbox/cli.ts'], rules: { 'no-console': 'off' } },
+);
