@@ -1,0 +1,140 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { Caller, Ctx, Env, Faults, RouteSpec, SandboxDeps } from './context';
+import type { Db } from './db/database';
+import { errors, SandboxError, writeError, envelope } from './errors';
+import { loadAccess, hasRole } from './identity';
+import { getSettings } from './settings';
+import { touchToken, verifyToken } from './tokens';
+import type { World } from './world/world';
+import { tokenRoutes } from './routes/api-tokens';
+import { settingsRoutes } from './routes/settings';
+import { entityRoutes } from './routes/entities';
+import { adminRouter } from './routes/admin';
+import { scopeWithTitle } from '../lib/scopes';
+
+export interface AppOptions {
+  db: Db;
+  world: World;
+  clock?: () => number;
+  random?: () => number;
+  adminKey: string;
+  cors?: boolean;
+  log?: (line: string) => void;
+  /** Rebuilds the world and demo users (admin reset); given by the server, which owns seeding. */
+  reset?: () => World;
+}
+
+/** Every v2 route with its authorisation rule. The authorisation matrix test enumerates this list. */
+export function routeTable(): RouteSpec[] {
+  return [...tokenRoutes, ...settingsRoutes, ...entityRoutes];
+}
+
+const MAX_BODY = 1024 * 1024;
+
+function presentedToken(c: { req: { header(n: string): string | undefined; query(n: string): string | undefined } }): string | null {
+  const auth = c.req.header('authorization');
+  if (auth !== undefined) {
+    const m = /^Api-Token\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1]! : '';
+  }
+  // Documented alternative (discouraged: URLs get logged); accepted for fidelity.
+  return c.req.query('api-token') ?? null;
+}
+
+function clientIp(c: { env: unknown }): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+}
+
+/**
+ * The sandbox app. Tests call `createApp({ db: openDatabase(':memory:'), ... }).app.request(...)`;
+ * the server wraps the same app with @hono/node-server.
+ */
+export function createApp(opts: AppOptions) {
+  const deps: SandboxDeps = {
+    db: opts.db,
+    world: opts.world,
+    clock: opts.clock ?? Date.now,
+    random: opts.random ?? Math.random,
+    faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null },
+    log: opts.log ?? (() => {}),
+  };
+  const rateWindows = new Map<string, { start: number; count: number }>();
+  const app = new Hono<Env>();
+
+  app.onError((err, c) => {
+    if (err instanceof SandboxError) return writeError(c, err);
+    // Never a stack trace in a body; the message goes to the server log only.
+    deps.log(`internal error on ${c.req.method} ${c.req.path}: ${err.message}`);
+    return c.json(envelope(500, 'Internal server error'), 500);
+  });
+  app.notFound((c) => c.json(envelope(404, 'HTTP 404 Not Found'), 404));
+
+  if (opts.cors) {
+    app.use('/api/*', cors({ origin: (o) => o, allowHeaders: ['Authorization', 'Content-Type', 'Accept'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  }
+  app.use('*', bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(envelope(413, 'Request body too large: the limit is 1 MB'), 413) }));
+
+  // Fault injection (admin-controlled): latency, random 503s, a per-token rate limit.
+  app.use('/api/*', async (c, next) => {
+    const f: Faults = deps.faults;
+    if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+    if (f.rateLimitPerMinute !== null) {
+      const key = (presentedToken(c) ?? clientIp(c)).split('.').slice(0, 2).join('.');
+      const now = deps.clock();
+      const w = rateWindows.get(key);
+      if (!w || now - w.start >= 60_000) rateWindows.set(key, { start: now, count: 1 });
+      else if (++w.count > f.rateLimitPerMinute) throw errors.rateLimited(Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)));
+    }
+    if (f.errorRate > 0 && deps.random() < f.errorRate) throw new SandboxError(503, 'Service temporarily unavailable (injected fault)');
+    await next();
+  });
+
+  /** Authentication, then PAT rules, scope and owner permission, in that order. */
+  function authenticate(c: Ctx, spec: Pick<RouteSpec, 'scope' | 'permission'> | null, v1: boolean): Caller {
+    const presented = presentedToken(c);
+    if (presented === null) throw errors.missingAuth();
+    const now = deps.clock();
+    const token = verifyToken(deps.db, presented, now);
+    let access = null;
+    if (token.personal) {
+      if (!getSettings(deps.db).patEnabled) throw errors.patDisabled();
+      // Grants and the user itself are read on every request: no cache window.
+      access = token.userId === null ? null : loadAccess(deps.db, token.userId);
+      if (!access) throw errors.invalidToken();
+      if (v1) throw errors.patV1();
+    }
+    if (spec?.scope && !token.scopes.includes(spec.scope)) {
+      throw new SandboxError(403, `Token is missing required scope. Use one of: ${scopeWithTitle(spec.scope)}`);
+    }
+    if (access && spec?.permission && !hasRole(access, spec.permission)) throw errors.ownerLacks(access.user.email, spec.permission);
+    touchToken(deps.db, token, now, clientIp(c));
+    return { token, access };
+  }
+
+  for (const spec of routeTable()) {
+    app.on(spec.method, spec.path, async (c) => {
+      const caller = authenticate(c, spec, false);
+      c.set('caller', caller);
+      return spec.handler(c, deps, caller);
+    });
+  }
+
+  // API v1 and Configuration API v1 are not emulated; PATs are refused there as on a real tenant.
+  for (const prefix of ['/api/v1/*', '/api/config/v1/*']) {
+    app.all(prefix, (c) => {
+      authenticate(c, null, true);
+      return c.json(envelope(501, 'Not implemented in the Tokenscope sandbox: only a subset of API v2 is emulated'), 501);
+    });
+  }
+  app.all('/api/v2/*', (c) => {
+    authenticate(c, null, false);
+    return c.json(envelope(404, 'HTTP 404 Not Found'), 404);
+  });
+
+  app.route('/sandbox/admin', adminRouter({ deps, adminKey: opts.adminKey, reset: opts.reset, rateWindows }));
+
+  return { app, deps };
+}

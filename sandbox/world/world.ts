@@ -1,0 +1,67 @@
+import type { Zone } from '../identity';
+
+export const ENTITY_TYPES = ['HOST', 'DISK', 'PROCESS_GROUP_INSTANCE', 'SERVICE', 'APPLICATION'] as const;
+export type EntityTypeName = (typeof ENTITY_TYPES)[number];
+
+export interface Tag { context: string; key: string; value?: string; stringRepresentation: string }
+
+export interface EntityRecord {
+  entityId: string;
+  type: EntityTypeName;
+  displayName: string;
+  firstSeenTms: number;
+  /** null while the entity is still reporting: its lastSeenTms is "now". */
+  lastSeenTms: number | null;
+  healthState: 'HEALTHY' | 'UNHEALTHY';
+  properties: Record<string, unknown>;
+  tags: Tag[];
+  zoneIds: string[];
+  fromRelationships: Record<string, string[]>;
+  toRelationships: Record<string, string[]>;
+}
+
+/** The demo topology, indexed for selector evaluation: by id (constant time) and by type. */
+export class World {
+  readonly byId = new Map<string, EntityRecord>();
+  readonly byType = new Map<EntityTypeName, EntityRecord[]>();
+  readonly zoneById: Map<string, Zone>;
+  readonly zoneByName: Map<string, Zone>;
+
+  constructor(readonly zones: Zone[], entities: EntityRecord[], readonly seed: number) {
+    this.zoneById = new Map(zones.map((z) => [z.id, z]));
+    this.zoneByName = new Map(zones.map((z) => [z.name, z]));
+    for (const t of ENTITY_TYPES) this.byType.set(t, []);
+    for (const e of entities) {
+      this.byId.set(e.entityId, e);
+      this.byType.get(e.type)!.push(e);
+    }
+    // toRelationships mirror fromRelationships: derived, never stored twice.
+    for (const e of entities) {
+      for (const [rel, targets] of Object.entries(e.fromRelationships)) {
+        for (const id of targets) {
+          const target = this.byId.get(id);
+          if (target) (target.toRelationships[rel] ??= []).push(e.entityId);
+        }
+      }
+    }
+  }
+
+  get size(): number { return this.byId.size; }
+
+  /** Entity ids are `<TYPE>-<16 hex>`; the type prefix tells the type without a lookup. */
+  static typeOfId(id: string): string | null {
+    const m = /^([A-Z][A-Z0-9_]*)-[0-9A-F]{16}$/.exec(id);
+    return m ? m[1]! : null;
+  }
+}
+
+/** Metric dimension key of an entity type: `dt.entity.host`, `dt.entity.process_group_instance` ... */
+export function dimensionKeyOf(type: string): string {
+  return `dt.entity.${type.toLowerCase()}`;
+}
+
+export function typeOfDimensionKey(key: string): EntityTypeName | null {
+  const m = /^dt\.entity\.([a-z_]+)$/.exec(key);
+  const t = m?.[1]?.toUpperCase();
+  return t && (ENTITY_TYPES as readonly string[]).includes(t) ? (t as EntityTypeName) : null;
+}
