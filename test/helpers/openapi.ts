@@ -1,0 +1,59 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Validates response bodies against Dynatrace's own OpenAPI spec (reference/, server 1.254), with
+ * `additionalProperties: false` added to every object schema that lists its properties, so extra
+ * fields (digests, row ids, stack traces) fail.
+ *
+ * KNOWN_SPEC_DEVIATIONS is the one place that lists where real answers differ from the spec
+ * (dynatrace-api.md 5.4 and 11): the spec is patched there, never in a test.
+ */
+export const KNOWN_SPEC_DEVIATIONS: { schema: string; property: string; why: string; patch: (s: Record<string, unknown>) => void }[] = [
+  ...['ApiTokenList', 'EntitiesList', 'EntityTypeList', 'MetricDescriptorCollection', 'Problems', 'ObjectsList', 'MetricData'].map((schema) => ({
+    schema, property: 'nextPageKey', why: 'real answers send nextPageKey: null on the last page',
+    patch: (s: Record<string, unknown>) => { s.nullable = true; },
+  })),
+  { schema: 'MetricSeries', property: 'values', why: 'values items are null for empty slots', patch: (s) => { (s.items as Record<string, unknown>).nullable = true; } },
+  { schema: 'Entity', property: 'properties', why: 'property values are strings, numbers, booleans and lists (dynatrace-api.md 7.2), not objects', patch: (s) => { s.additionalProperties = {}; } },
+  { schema: 'ConstraintViolation', property: 'location', why: 'real answers send location: null', patch: (s) => { s.nullable = true; } },
+];
+
+type Json = Record<string, unknown>;
+
+function tighten(node: unknown): void {
+  if (Array.isArray(node)) { node.forEach(tighten); return; }
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Json;
+  if (o.type === 'object' && o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
+  for (const v of Object.values(o)) tighten(v);
+}
+
+let cache: { ajv: Ajv; validators: Map<string, ValidateFunction> } | null = null;
+
+function load() {
+  if (cache) return cache;
+  const spec = JSON.parse(readFileSync(path.resolve('reference/dynatrace-environment-api-v2.spec-1.254.json'), 'utf8')) as { components: { schemas: Record<string, Json> } };
+  const schemas = spec.components.schemas;
+  for (const d of KNOWN_SPEC_DEVIATIONS) {
+    const props = schemas[d.schema]?.properties as Record<string, Json> | undefined;
+    if (props?.[d.property]) d.patch(props[d.property]!);
+  }
+  tighten(schemas);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: 'dt', components: spec.components });
+  cache = { ajv, validators: new Map() };
+  return cache;
+}
+
+/** Returns the validation errors of `body` against `#/components/schemas/<name>` (empty when valid). */
+export function specErrors(name: string, body: unknown): string[] {
+  const { ajv, validators } = load();
+  let v = validators.get(name);
+  if (!v) {
+    v = ajv.compile({ $ref: `dt#/components/schemas/${name}` });
+    validators.set(name, v);
+  }
+  return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}

@@ -1,0 +1,127 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeTable } from '../../../sandbox/app';
+import type { RouteSpec } from '../../../sandbox/context';
+import { createTestSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { DEMO_USERS } from '../../../sandbox/demo';
+import type { EntityRecord } from '../../../sandbox/world/world';
+
+/**
+ * The authorisation matrix: every route of the route table x every demo identity (and a classic
+ * token) x with / without the route's scope x list / by-id / explicit-zone requests. A route added
+ * to the table without a sample here fails the test, so no route escapes the matrix.
+ */
+type Caller = { name: string; email: string | null; zones: Set<string> | null; role: 'viewer' | 'operator' | 'admin' | null };
+interface Sample { label: string; path: string; method?: string; body?: unknown; expect: (c: Caller, mode: 'reject' | 'filter') => number }
+
+const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
+const permitted = (c: Caller, spec: RouteSpec) => spec.permission === null || c.email === null || (c.role !== null && RANK[c.role] >= RANK[spec.permission]);
+
+describe('authorisation matrix generated from the route table', () => {
+  let sb: TestSandbox;
+  let callers: Caller[];
+  const foreignHost = new Map<string, EntityRecord>();
+  let zoneNames: string[];
+
+  beforeAll(() => {
+      sb = createTestSandbox();
+      const w = sb.deps.world;
+      zoneNames = w.zones.map((z) => z.name);
+      const zoneId = (n: string) => w.zoneByName.get(n)!.id;
+      callers = [
+        ...DEMO_USERS.map((u) => ({
+          name: u.email, email: u.email,
+          role: u.grants.length ? u.grants[0]!.role : null,
+          zones: u.grants.some((g) => g.zones === '*' || g.role === 'admin') ? null : new Set(u.grants.flatMap((g) => (g.zones === '*' ? [] : g.zones.map(zoneId)))),
+        })),
+        { name: 'classic token', email: null, role: null, zones: null },
+      ];
+      for (const c of callers) {
+        if (!c.zones) continue;
+        const host = w.byType.get('HOST')!.find((h) => !h.zoneIds.some((z) => c.zones!.has(z)));
+        if (host) foreignHost.set(c.name, host);
+      }
+  });
+
+  const samplesFor = (spec: RouteSpec, c: Caller): Sample[] => {
+    const key = `${spec.method} ${spec.path}`;
+    const foreignZone = c.zones ? zoneNames.find((n) => !c.zones!.has(sb.deps.world.zoneByName.get(n)!.id)) : undefined;
+    const ownHost = sb.deps.world.byType.get('HOST')!.find((h) => !c.zones || h.zoneIds.some((z) => c.zones!.has(z)));
+    const ok = (s: number) => () => s;
+    switch (key) {
+      case 'GET /api/v2/apiTokens': return [{ label: 'list', path: '/api/v2/apiTokens', expect: ok(200) }];
+      case 'POST /api/v2/apiTokens': return [{ label: 'create PAT', path: '/api/v2/apiTokens', method: 'POST', body: { name: 'm', scopes: ['metrics.read'], personalAccessToken: c.email !== null }, expect: ok(201) }];
+      case 'POST /api/v2/apiTokens/lookup': return [{ label: 'lookup', path: '/api/v2/apiTokens/lookup', method: 'POST', body: { token: 'dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA.' + 'A'.repeat(64) }, expect: ok(404) }];
+      case 'GET /api/v2/apiTokens/:id': return [{ label: 'by-id (missing)', path: '/api/v2/apiTokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', expect: ok(404) }];
+      case 'PUT /api/v2/apiTokens/:id': return [{ label: 'by-id (missing)', path: '/api/v2/apiTokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', method: 'PUT', body: { name: 'x' }, expect: ok(404) }];
+      case 'DELETE /api/v2/apiTokens/:id': return [{ label: 'by-id (missing)', path: '/api/v2/apiTokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', method: 'DELETE', expect: ok(404) }];
+      case 'GET /api/v2/settings/objects': return [{ label: 'list zones', path: '/api/v2/settings/objects?schemaIds=builtin:management-zones,builtin:tokens.token-settings', expect: ok(200) }];
+      case 'POST /api/v2/settings/objects':
+      case 'PUT /api/v2/settings/objects/:objectId': {
+        const body = spec.method === 'POST' ? [{ schemaId: 'builtin:tokens.token-settings', scope: 'environment', value: { patEnabled: true } }] : { value: { patEnabled: true } };
+        const objectId = Buffer.from('builtin:tokens.token-settings\u0000environment\u0000singleton').toString('base64url');
+        return [{ label: 'write token settings', path: spec.method === 'POST' ? '/api/v2/settings/objects' : `/api/v2/settings/objects/${objectId}`, method: spec.method, body,
+          expect: (cc) => (cc.email === null || cc.role === 'admin' ? 200 : 403) }];
+      }
+      case 'GET /api/v2/entities': {
+        const s: Sample[] = [{ label: 'list', path: '/api/v2/entities?entitySelector=type(HOST)&fields=%2BmanagementZones,%2BtoRelationships,%2BfromRelationships', expect: ok(200) }];
+        if (foreignZone) s.push({ label: 'explicit foreign zone', path: `/api/v2/entities?entitySelector=type(HOST),mzName("${foreignZone}")`, expect: (_c, mode) => (mode === 'reject' ? 403 : 200) });
+        return s;
+      }
+      case 'GET /api/v2/entities/:entityId': {
+        const s: Sample[] = [];
+        if (ownHost) s.push({ label: 'by-id own', path: `/api/v2/entities/${ownHost.entityId}`, expect: ok(200) });
+        const f = foreignHost.get(c.name);
+        if (f) s.push({ label: 'by-id foreign', path: `/api/v2/entities/${f.entityId}`, expect: ok(404) });
+        return s;
+      }
+      default:
+        throw new Error(`route ${key} has no sample in the authorisation matrix: add one`);
+    }
+  };
+
+  it('covers every route of the table', () => {
+    expect(routeTable().length).toBeGreaterThanOrEqual(11);
+  });
+
+  for (const mode of ['reject', 'filter'] as const) {
+    it(`holds for every route x identity x scope x request kind (${mode} mode)`, async () => {
+      await sb.admin('/settings', 'PUT', { zoneDenials: mode });
+      let cells = 0;
+      for (const spec of routeTable()) {
+        for (const c of callers) {
+          for (const withScope of [true, false]) {
+            const scopes = spec.scope === null ? ['slo.read'] : withScope ? [spec.scope] : ['slo.read'];
+            if (spec.scope === null && !withScope) continue;
+            const token = c.email ? await sb.mintPat(c.email, scopes) : await sb.mintClassic(scopes);
+            for (const sample of samplesFor(spec, c)) {
+              const res = await sb.request(sample.path, { token, method: sample.method ?? spec.method, body: sample.body });
+              const expected = !withScope && spec.scope !== null ? 403 : !permitted(c, spec) ? 403 : sample.expect(c, mode);
+              const text = await res.text();
+              expect.soft(res.status, `${spec.method} ${spec.path} [${sample.label}] as ${c.name} ${withScope ? 'with' : 'without'} scope: ${text.slice(0, 200)}`).toBe(expected);
+              if (res.status < 300 && c.zones) assertNoForeignData(text, c.zones);
+              cells++;
+            }
+            // Tokens are limited to five per user: revoke this one before the next cell.
+            if (c.email) await sb.request(`/api/v2/apiTokens/${token}`, { token: await sb.mintClassic(['apiTokens.write']), method: 'DELETE' });
+          }
+        }
+      }
+      expect(cells).toBeGreaterThan(100);
+      console.warn(`authorisation matrix (${mode}): ${cells} cells`);
+    });
+  }
+
+  function assertNoForeignData(text: string, zones: Set<string>) {
+    const w = sb.deps.world;
+    for (const m of text.matchAll(/[A-Z_]+-[0-9A-F]{16}/g)) {
+      const e = w.byId.get(m[0]);
+      if (e) expect.soft(e.zoneIds.some((z) => zones.has(z)), `response contains ${m[0]} from a foreign zone`).toBe(true);
+    }
+    for (const z of w.zones) {
+      if (!zones.has(z.id)) {
+        expect.soft(text.includes(`"${z.name}"`), `response names the foreign zone ${z.name}`).toBe(false);
+        expect.soft(text.includes(z.id), `response contains the foreign zone id ${z.id}`).toBe(false);
+      }
+    }
+  }
+});
