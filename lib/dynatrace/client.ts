@@ -80,6 +80,8 @@ export interface DynatraceClientOptions {
   maxRedirects?: number;
   /** Logger for retries (warn) and failed calls (debug). Default: a console logger scoped `dynatrace`. */
   logger?: Logger;
+  /** Clock in epoch ms for `Retry-After` dates and `X-RateLimit-Reset` (default `retry.now`, then `Date.now`). */
+  now?: () => number;
 }
 
 /** Per-call options. */
@@ -157,6 +159,11 @@ function idFromTokenOrId(value: string): string {
   return isTokenFormat(value) ? tokenId(value) : value;
 }
 
+/** The secrets to redact from errors of a call that was given `value` as a token id (it may be a full token). */
+function secretsOf(value: string): string[] {
+  return isTokenFormat(value) ? [value] : [];
+}
+
 /** Follow-up page parameters: only the key survives (plus `keep` fields, for Problems' `fields`). */
 function pageQuery<P extends object>(params: P | NextPage | undefined, keep: readonly string[] = []): Query {
   if (params === undefined) return {};
@@ -194,7 +201,8 @@ export function createDynatraceClient(options: DynatraceClientOptions) {
   }
   const origin = environment.origin;
   const defaultTimeoutMs = options.timeoutMs ?? 10_000;
-  const retry = resolveRetryOptions(options.retry === false ? { retries: 0 } : options.retry);
+  const now = options.now ?? (options.retry === false ? undefined : options.retry?.now) ?? Date.now;
+  const retry = resolveRetryOptions(options.retry === false ? { retries: 0, now } : { ...options.retry, now });
   const maxPagesDefault = options.maxPages ?? DEFAULT_MAX_PAGES;
   const maxRedirects = options.maxRedirects ?? 5;
   const log = options.logger ?? createLogger('dynatrace');
@@ -471,16 +479,16 @@ export function createDynatraceClient(options: DynatraceClientOptions) {
       listAll(tokens.list, (p: ApiTokenList) => p.apiTokens, '/apiTokens', params, page),
     /** `GET /apiTokens/{id}`; a full token is reduced to its id. */
     get: (id: string, call?: CallOptions): Promise<ApiToken> =>
-      execute({ method: 'GET', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, expect: { kind: 'json', guard: guards.apiToken } }, call),
+      execute({ method: 'GET', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, secrets: secretsOf(id), expect: { kind: 'json', guard: guards.apiToken } }, call),
     /** `POST /apiTokens` (201): the answer carries the new secret, the only time it is ever shown. */
     create: (body: ApiTokenCreate, call?: CallOptions): Promise<ApiTokenCreated> =>
       execute({ method: 'POST', path: '/apiTokens', json: body, expect: { kind: 'json', guard: guards.apiTokenCreated } }, call),
     /** `PUT /apiTokens/{id}` (204). `scopes` replaces the whole list. */
     update: (id: string, body: ApiTokenUpdate, call?: CallOptions): Promise<void> =>
-      execute({ method: 'PUT', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, json: body, expect: { kind: 'none' } }, call),
+      execute({ method: 'PUT', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, json: body, secrets: secretsOf(id), expect: { kind: 'none' } }, call),
     /** `DELETE /apiTokens/{id}` (204). */
     delete: (id: string, call?: CallOptions): Promise<void> =>
-      execute({ method: 'DELETE', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, expect: { kind: 'none' } }, call),
+      execute({ method: 'DELETE', path: `/apiTokens/${encodePathParam(idFromTokenOrId(id))}`, secrets: secretsOf(id), expect: { kind: 'none' } }, call),
   };
 
   const metrics = {

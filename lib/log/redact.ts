@@ -22,6 +22,13 @@ const TOKEN_RE = /(dt0[a-z]\d\d\.[A-Z0-9]{24})\.[A-Z0-9]{64}/gi;
  */
 const HEADER_VALUE_RE = /(Api-Token\s+|api-token=)([^\s"',;&)}\]]+)/gi;
 
+/**
+ * A free-standing run of exactly 64 `[A-Z0-9]`: the shape of a token secret on its own (e.g. a JSON field holding
+ * just the secret). Upper case only, so lower-case hex digests (SHA-256) survive; a false positive costs a log
+ * detail, a false negative a secret.
+ */
+const BARE_SECRET_RE = /(?<![A-Za-z0-9])[A-Z0-9]{64}(?![A-Za-z0-9])/g;
+
 /** A full, well-formed token value; used to keep the public id when a header value is redacted. */
 const WHOLE_TOKEN_RE = /^(dt0[a-z]\d\d\.[A-Z0-9]{24})\.[A-Z0-9]{64}$/i;
 
@@ -33,9 +40,10 @@ function escapeRegExp(s: string): string {
 /**
  * Replaces every token secret in `text` with `***`, keeping the token id (`dt0c01.<public>.***`).
  *
- * Besides the token pattern it redacts the value after an `Api-Token ` prefix or an `api-token=` parameter, and
- * every occurrence of the strings in `known` (secrets the caller knows are in play, e.g. the token of the current
- * request: a server could echo it in a shape the pattern does not recognise, such as the bare 64-char secret).
+ * Besides the token pattern it redacts free-standing 64-character `[A-Z0-9]` runs (a secret on its own), the
+ * value after an `Api-Token ` prefix or an `api-token=` parameter, and every occurrence of the strings in `known`
+ * (secrets the caller knows are in play, e.g. the token of the current request: a server could echo it in a shape
+ * the patterns do not recognise, such as the secret in lower case or glued to other text).
  * Known strings shorter than 8 characters are ignored: redacting them would shred ordinary text and they are not
  * Dynatrace secrets anyway.
  */
@@ -54,6 +62,7 @@ export function redactSecrets(text: string, known: readonly string[] = []): stri
     }
   }
   out = out.replace(TOKEN_RE, (_m, id: string) => `${id}.${REDACTED}`);
+  out = out.replace(BARE_SECRET_RE, REDACTED);
   out = out.replace(HEADER_VALUE_RE, (_m, prefix: string, value: string) => {
     if (value === REDACTED) return `${prefix}${value}`;
     const id = /^(dt0[a-z]\d\d\.[A-Z0-9]{24})\./i.exec(value)?.[1];
