@@ -13,6 +13,7 @@ import { settingsRoutes } from './routes/settings';
 import { entityRoutes } from './routes/entities';
 import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
+import { redactSecrets } from '../lib/log/redact';
 
 export interface AppOptions {
   db: Db;
@@ -63,6 +64,13 @@ export function createApp(opts: AppOptions) {
   };
   const rateWindows = new Map<string, { start: number; count: number }>();
   const app = new Hono<Env>();
+
+  // One line per request: method, path (secrets in a path, as in DELETE by secret, redacted) and
+  // status; never the query string or a header.
+  app.use('*', async (c, next) => {
+    await next();
+    deps.log(`${c.req.method} ${redactSecrets(c.req.path)} ${c.res.status}`);
+  });
 
   app.onError((err, c) => {
     if (err instanceof SandboxError) return writeError(c, err);

@@ -17,7 +17,7 @@ describe(`sandbox parameter fuzzing (seed ${SEED}, ${RUNS} runs)`, () => {
   const selectorish = fc.oneof(
     { arbitrary: fc.constantFrom('type(HOST)', 'type(SERVICE),tag("env:prod")', 'owner("analyst@example.com")', 'personalAccessToken(true)'), weight: 4 },
     fc.string({ maxLength: 80 }),
-    fc.stringMatching(/^[a-zA-Z(),."~:!\[\] -]{0,80}$/),
+    fc.stringMatching(/^[a-zA-Z(),."~:![\] -]{0,80}$/),
     fc.constantFrom('type(HOST)', 'type("HOST"),tag("env:prod")', 'entityId("HOST-0000000000000000")', 'type(HOST),mzName("Staging")',
       'type(SERVICE),fromRelationships.runsOnHost(type(HOST))', 'not(type(HOST))', 'type(HOST),firstSeenTms.lt(now-1d)'),
   );
