@@ -359,10 +359,15 @@ export function createDynatraceClient(options: DynatraceClientOptions) {
   /** Runs a request with token, deadline, retries and error mapping. */
   async function execute<T>(spec: RequestSpec<T>, call: CallOptions = {}): Promise<T> {
     const url = `${environment.apiBase}${spec.path}${encodeQuery(spec.query)}`;
-    const path = new URL(url).pathname;
-    if (new URL(url).origin !== origin) {
+    const parsedUrl = new URL(url);
+    const path = parsedUrl.pathname;
+    if (parsedUrl.origin !== origin) {
       // Cannot happen with encoded path parameters; checked because the token must never go anywhere else.
       throw toApiError({ type: 'redirect', reason: 'cross-origin', location: url }, { method: spec.method, path });
+    }
+    if (path !== `${new URL(environment.apiBase).pathname}${spec.path}`) {
+      // An id of `.` or `..` (even encoded) is resolved away by URL parsing and would hit another endpoint.
+      throw toApiError({ type: 'invalid-request', detail: 'a path parameter is not a valid id' }, { method: spec.method, path });
     }
     const { signal } = call;
     const timeoutMs = call.timeoutMs ?? defaultTimeoutMs;

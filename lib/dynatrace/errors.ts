@@ -285,7 +285,9 @@ export type ApiErrorSource =
   | { type: 'aborted' }
   | { type: 'redirect'; reason: 'cross-origin' | 'opaque' | 'too-many' | 'no-location'; status?: number; location?: string }
   | { type: 'bad-response'; reason: ApiErrorReason; status?: number; detail?: string; body?: string }
-  | { type: 'invalid-token' };
+  | { type: 'invalid-token' }
+  /** A request the client refuses to send (e.g. an id that would change the path); nothing was sent. */
+  | { type: 'invalid-request'; detail: string };
 
 /** Request context of an error. */
 export interface ApiErrorContext {
@@ -342,6 +344,8 @@ export function toApiError(source: ApiErrorSource, context: ApiErrorContext): Ap
       return new ApiError({ ...base, kind: 'aborted' });
     case 'invalid-token':
       return new ApiError({ ...base, kind: 'token-invalid', reason: 'malformed-token', detail: 'token is not in dt0c01 format; not sent' });
+    case 'invalid-request':
+      return new ApiError({ ...base, kind: 'validation', detail: source.detail });
     case 'redirect': {
       let redirectOrigin: string | undefined;
       if (source.location !== undefined) {
@@ -356,7 +360,7 @@ export function toApiError(source: ApiErrorSource, context: ApiErrorContext): Ap
         kind: 'redirect',
         reason: source.reason,
         ...(source.status === undefined ? {} : { status: source.status }),
-        ...(redirectOrigin === undefined ? {} : { redirectOrigin }),
+        ...(redirectOrigin === undefined ? {} : { redirectOrigin, detail: `redirect to ${redirectOrigin} not followed` }),
       });
     }
     case 'bad-response':

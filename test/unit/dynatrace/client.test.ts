@@ -471,3 +471,20 @@ function silent() {
   const noop = (): void => undefined;
   return { scope: 'silent', debug: noop, info: noop, warn: noop, error: noop, child: silent };
 }
+
+describe('path parameters', () => {
+  it.each(['..', '.'])('refuses the id %j, which URL parsing would resolve to another endpoint', async (id) => {
+    const { fetch, requests } = fakeFetch(json(200, { entityId: 'x' }));
+    const { client } = testClient(fetch);
+    expect(await rejection(client.entities.get(id))).toMatchObject({ kind: 'validation', detail: 'a path parameter is not a valid id' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('escapes slashes, question marks, hashes and percent signs in ids', async () => {
+    const { fetch, requests } = fakeFetch(() => json(200, { entityId: 'x' }));
+    const { client } = testClient(fetch);
+    await client.entities.get('a/../b?c#d');
+    await client.entities.get('%2e%2e');
+    expect(requests.map((r) => r.url)).toEqual([`${API}/entities/a%2F..%2Fb%3Fc%23d`, `${API}/entities/%252e%252e`]);
+  });
+});
