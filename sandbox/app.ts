@@ -11,6 +11,8 @@ import type { World } from './world/world';
 import { tokenRoutes } from './routes/api-tokens';
 import { settingsRoutes } from './routes/settings';
 import { entityRoutes } from './routes/entities';
+import { entityTypeRoutes } from './routes/entity-types';
+import { problemRoutes } from './routes/problems';
 import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
@@ -29,7 +31,7 @@ export interface AppOptions {
 
 /** Every v2 route with its authorisation rule. The authorisation matrix test enumerates this list. */
 export function routeTable(): RouteSpec[] {
-  return [...tokenRoutes, ...settingsRoutes, ...entityRoutes];
+  return [...tokenRoutes, ...settingsRoutes, ...entityRoutes, ...entityTypeRoutes, ...problemRoutes];
 }
 
 const MAX_BODY = 1024 * 1024;

@@ -3,6 +3,7 @@ import { immediate } from '../db/database';
 import { readMeta, writeMeta } from '../settings';
 import { generateWorld, type WorldKind } from './generate';
 import { World, type EntityRecord, type EntityTypeName } from './world';
+import { generateProblems } from './problems';
 
 const DAY = 86_400_000;
 
@@ -36,7 +37,7 @@ export function seedWorld(db: Db, { seed, kind, now }: { seed: number; kind: Wor
 }
 
 export function loadWorld(db: Db): World {
-  const meta = JSON.parse(readMeta(db, 'world') ?? '{"seed":1}') as { seed: number };
+  const meta = JSON.parse(readMeta(db, 'world') ?? '{"seed":1,"anchor":0}') as { seed: number; anchor: number };
   const zones = db.prepare('SELECT id, name FROM zones ORDER BY name').all() as { id: string; name: string }[];
   const zoneRows = db.prepare('SELECT entity_id AS e, zone_id AS z FROM entity_zones').all() as { e: string; z: string }[];
   const zonesOf = new Map<string, string[]>();
@@ -53,7 +54,9 @@ export function loadWorld(db: Db): World {
     healthState: r.health, properties: JSON.parse(r.properties), tags: JSON.parse(r.tags), zoneIds: zonesOf.get(r.id) ?? [],
     fromRelationships: JSON.parse(r.from_relationships), toRelationships: {},
   }));
-  return new World(zones, entities, meta.seed);
+  const world = new World(zones, entities, meta.seed, meta.anchor);
+  world.setProblems(generateProblems(world, meta.seed, meta.anchor));
+  return world;
 }
 
 /** Admin reset: the seeded world back, users and tokens back to the demo set (done by the caller). */

@@ -1,4 +1,5 @@
 import type { Zone } from '../identity';
+import type { ProblemRecord } from './problems';
 
 export const ENTITY_TYPES = ['HOST', 'DISK', 'PROCESS_GROUP_INSTANCE', 'SERVICE', 'APPLICATION'] as const;
 export type EntityTypeName = (typeof ENTITY_TYPES)[number];
@@ -26,8 +27,10 @@ export class World {
   readonly byType = new Map<EntityTypeName, EntityRecord[]>();
   readonly zoneById: Map<string, Zone>;
   readonly zoneByName: Map<string, Zone>;
+  problems: ProblemRecord[] = [];
+  readonly problemById = new Map<string, ProblemRecord>();
 
-  constructor(readonly zones: Zone[], entities: EntityRecord[], readonly seed: number) {
+  constructor(readonly zones: Zone[], entities: EntityRecord[], readonly seed: number, readonly anchor = 0) {
     this.zoneById = new Map(zones.map((z) => [z.id, z]));
     this.zoneByName = new Map(zones.map((z) => [z.name, z]));
     for (const t of ENTITY_TYPES) this.byType.set(t, []);
@@ -47,6 +50,12 @@ export class World {
   }
 
   get size(): number { return this.byId.size; }
+
+  setProblems(problems: ProblemRecord[]): void {
+    this.problems = problems;
+    this.problemById.clear();
+    for (const p of problems) this.problemById.set(p.problemId, p);
+  }
 
   /** Entity ids are `<TYPE>-<16 hex>`; the type prefix tells the type without a lookup. */
   static typeOfId(id: string): string | null {

@@ -11,12 +11,15 @@ import path from 'node:path';
  * (dynatrace-api.md 5.4 and 11): the spec is patched there, never in a test.
  */
 export const KNOWN_SPEC_DEVIATIONS: { schema: string; property: string; why: string; patch: (s: Record<string, unknown>) => void }[] = [
-  ...['ApiTokenList', 'EntitiesList', 'EntityTypeList', 'MetricDescriptorCollection', 'Problems', 'ObjectsList', 'MetricData'].map((schema) => ({
+  ...['ApiTokenList', 'EntitiesList', 'EntityTypeList', 'MetricDescriptorCollection', 'Problems', 'ObjectsList', 'MetricData', 'CommentsList'].map((schema) => ({
     schema, property: 'nextPageKey', why: 'real answers send nextPageKey: null on the last page',
     patch: (s: Record<string, unknown>) => { s.nullable = true; },
   })),
   { schema: 'MetricSeries', property: 'values', why: 'values items are null for empty slots', patch: (s) => { (s.items as Record<string, unknown>).nullable = true; } },
   { schema: 'Entity', property: 'properties', why: 'property values are strings, numbers, booleans and lists (dynatrace-api.md 7.2), not objects', patch: (s) => { s.additionalProperties = {}; } },
+  { schema: 'Problem', property: 'rootCauseEntity', why: 'null when no root cause was found (dynatrace-api.md 8.2)', patch: (s) => {
+    const ref = s.$ref; delete s.$ref; s.anyOf = [{ $ref: ref }, { type: 'null' }];
+  } },
   { schema: 'ConstraintViolation', property: 'location', why: 'real answers send location: null', patch: (s) => { s.nullable = true; } },
 ];
 
@@ -26,8 +29,9 @@ function tighten(node: unknown): void {
   if (Array.isArray(node)) { node.forEach(tighten); return; }
   if (typeof node !== 'object' || node === null) return;
   const o = node as Json;
-  if (o.type === 'object' && o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
-  for (const v of Object.values(o)) tighten(v);
+  // Polymorphic bases (discriminator) and allOf parts are extended by their subtypes: left open.
+  if (o.type === 'object' && o.properties && o.additionalProperties === undefined && !o.discriminator) o.additionalProperties = false;
+  for (const [k, v] of Object.entries(o)) if (k !== 'allOf') tighten(v);
 }
 
 let cache: { ajv: Ajv; validators: Map<string, ValidateFunction> } | null = null;

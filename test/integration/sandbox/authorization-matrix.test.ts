@@ -74,6 +74,25 @@ describe('authorisation matrix generated from the route table', () => {
         if (f) s.push({ label: 'by-id foreign', path: `/api/v2/entities/${f.entityId}`, expect: ok(404) });
         return s;
       }
+      case 'GET /api/v2/entityTypes': return [{ label: 'list', path: '/api/v2/entityTypes', expect: ok(200) }];
+      case 'GET /api/v2/entityTypes/:type': return [{ label: 'by-id', path: '/api/v2/entityTypes/HOST', expect: ok(200) }];
+      case 'GET /api/v2/problems': {
+        const s: Sample[] = [{ label: 'list', path: '/api/v2/problems?from=now-30d&pageSize=500&fields=evidenceDetails,impactAnalysis', expect: ok(200) }];
+        if (foreignZone) {
+          s.push({ label: 'explicit foreign zone (name)', path: `/api/v2/problems?from=now-30d&problemSelector=managementZones("${foreignZone}")`, expect: (_c, mode) => (mode === 'reject' ? 403 : 200) });
+          s.push({ label: 'explicit foreign zone (entity selector)', path: `/api/v2/problems?from=now-30d&entitySelector=type(HOST),mzName("${foreignZone}")`, expect: (_c, mode) => (mode === 'reject' ? 403 : 200) });
+        }
+        return s;
+      }
+      case 'GET /api/v2/problems/:problemId': {
+        const s: Sample[] = [];
+        const problems = sb.deps.world.problems;
+        const own = problems.find((p) => !c.zones || p.zoneIds.some((z) => c.zones!.has(z)));
+        const foreign = c.zones ? problems.find((p) => !p.zoneIds.some((z) => c.zones!.has(z))) : undefined;
+        if (own) s.push({ label: 'by-id own', path: `/api/v2/problems/${own.problemId}`, expect: ok(200) });
+        if (foreign) s.push({ label: 'by-id foreign', path: `/api/v2/problems/${foreign.problemId}`, expect: ok(404) });
+        return s;
+      }
       default:
         throw new Error(`route ${key} has no sample in the authorisation matrix: add one`);
     }

@@ -37,6 +37,23 @@ describe('sandbox responses match the OpenAPI spec', () => {
     expect(specErrors('Entity', one)).toEqual([]);
   });
 
+  it('entity types', async () => {
+    const types = await json<{ types: { type: string }[] }>(await sb.request('/api/v2/entityTypes', { token: analyst }));
+    expect(types.types.map((t) => t.type)).toContain('HOST');
+    expect(specErrors('EntityTypeList', types)).toEqual([]);
+    expect(specErrors('EntityType', await json(await sb.request('/api/v2/entityTypes/SERVICE', { token: analyst })))).toEqual([]);
+  });
+
+  it('problems list and a problem with evidence and impact analysis', async () => {
+    const support = await sb.mintPat(DEMO.support, ['problems.read']);
+    const list = await json<{ problems: { problemId: string; status: string; endTime: number }[] }>(await sb.request('/api/v2/problems?from=now-30d&pageSize=500&fields=evidenceDetails,impactAnalysis,recentComments', { token: support }));
+    expect(list.problems.length).toBeGreaterThan(10);
+    expect(list.problems.some((p) => p.status === 'OPEN' && p.endTime === -1)).toBe(true);
+    expect(list.problems.some((p) => p.status === 'CLOSED' && p.endTime > 0)).toBe(true);
+    expect(specErrors('Problems', list)).toEqual([]);
+    expect(specErrors('Problem', await json(await sb.request(`/api/v2/problems/${list.problems[0]!.problemId}`, { token: support })))).toEqual([]);
+  });
+
   it('settings objects', async () => {
     const objs = await json(await sb.request('/api/v2/settings/objects?schemaIds=builtin:management-zones&fields=objectId,value,schemaId,scope', { token: admin }));
     expect(specErrors('ObjectsList', objs)).toEqual([]);

@@ -1,0 +1,208 @@
+import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
+import { visibleZoneIds } from '../context';
+import { badParameter, SandboxError } from '../errors';
+import { decodePageKey, encodePageKey, parsePageSize } from '../paging';
+import { pageKeySecret } from '../settings';
+import { assertExplicitZones } from '../zones';
+import { evaluateEntitySelector, isVisible } from '../query/entities';
+import { entitySelectorParam } from './entities';
+import type { ProblemRecord } from '../world/problems';
+import type { World } from '../world/world';
+import { resolveTimeframe } from '../../lib/time/timeframe';
+
+const CRITERIA = ['status', 'severityLevel', 'impactLevel', 'rootCauseEntity', 'managementZoneIds', 'managementZones', 'impactedEntities',
+  'affectedEntities', 'affectedEntityTypes', 'problemId', 'displayId', 'entityTags', 'text', 'underMaintenance'] as const;
+type CriterionName = (typeof CRITERIA)[number];
+const EXTRA_FIELDS = ['evidenceDetails', 'impactAnalysis', 'recentComments'];
+
+/** `problemSelector`: criteria AND-ed, values OR-ed, values quoted with `~` escapes. */
+export function parseProblemSelector(input: string): { name: CriterionName; values: string[] }[] {
+  const out: { name: CriterionName; values: string[] }[] = [];
+  let i = 0;
+  const fail = (msg: string) => badParameter('problemSelector', `${msg} (at position ${i + 1})`);
+  const ws = () => { while (i < input.length && /\s/.test(input[i]!)) i++; };
+  while (i < input.length) {
+    ws();
+    const m = /^[A-Za-z]+/.exec(input.slice(i, i + 40));
+    if (!m) throw fail('expected a criterion name');
+    const name = m[0] as CriterionName;
+    if (!(CRITERIA as readonly string[]).includes(name)) throw fail(`unknown criterion "${m[0]}"`);
+    i += m[0].length;
+    ws();
+    if (input[i] !== '(') throw fail(`expected "(" after ${name}`);
+    i++;
+    const values: string[] = [];
+    for (;;) {
+      ws();
+      if (input[i] === '"') {
+        let v = '';
+        i++;
+        while (i < input.length && input[i] !== '"') {
+          if (input[i] === '~' && i + 1 < input.length) i++;
+          v += input[i++];
+        }
+        if (input[i] !== '"') throw fail('unterminated quoted value');
+        i++;
+        values.push(v);
+      } else {
+        const u = /^[^,()"\s]+/.exec(input.slice(i, i + 1000));
+        if (!u) throw fail(`expected a value in ${name}(...)`);
+        values.push(u[0]);
+        i += u[0].length;
+      }
+      ws();
+      if (input[i] === ',') { i++; continue; }
+      if (input[i] === ')') { i++; break; }
+      throw fail(`expected "," or ")" in ${name}(...)`);
+    }
+    if (name === 'status' && (values.length !== 1 || !/^(open|closed)$/i.test(values[0]!))) throw fail('status takes "open" or "closed"');
+    if (name === 'text' && values[0]!.length > 30) throw fail('text(...) takes at most 30 characters');
+    out.push({ name, values });
+    ws();
+    if (i < input.length) {
+      if (input[i] !== ',') throw fail('expected "," between criteria');
+      i++;
+    }
+  }
+  return out;
+}
+
+function stub(world: World, id: string) {
+  const e = world.byId.get(id);
+  return { entityId: { id, type: e?.type ?? id.split('-')[0] }, name: e?.displayName ?? id };
+}
+
+function matches(p: ProblemRecord, world: World, c: { name: CriterionName; values: string[] }): boolean {
+  const v = c.values;
+  switch (c.name) {
+    case 'status': return (p.endTime === -1) === (v[0]!.toLowerCase() === 'open');
+    case 'severityLevel': return v.includes(p.severityLevel);
+    case 'impactLevel': return v.includes(p.impactLevel);
+    case 'rootCauseEntity': return p.rootCause !== null && v.includes(p.rootCause);
+    case 'managementZoneIds': return p.zoneIds.some((z) => v.includes(z));
+    case 'managementZones': return p.zoneIds.some((z) => v.some((n) => (world.zoneById.get(z)?.name ?? '').toLowerCase().includes(n.toLowerCase())));
+    case 'impactedEntities': return p.impacted.some((id) => v.includes(id));
+    case 'affectedEntities': return p.affected.some((id) => v.includes(id));
+    case 'affectedEntityTypes': return p.affected.some((id) => v.includes(world.byId.get(id)?.type ?? ''));
+    case 'problemId': return v.includes(p.problemId);
+    case 'displayId': return v.includes(p.displayId);
+    case 'entityTags': return p.affected.some((id) => world.byId.get(id)?.tags.some((t) => v.some((f) => f === t.stringRepresentation || f === t.key)));
+    case 'text': {
+      const q = v[0]!.toLowerCase();
+      return p.title.toLowerCase().includes(q) || p.displayId.toLowerCase().includes(q) || p.affected.some((id) => id.toLowerCase().includes(q));
+    }
+    case 'underMaintenance': return v[0] !== 'true';
+  }
+}
+
+/** The `Problem` representation, narrowed to what the caller may drill into. */
+function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | null, fields: Set<string>): Record<string, unknown> {
+  const seen = (id: string) => { const e = world.byId.get(id); return !!e && isVisible(e, visible); };
+  const out: Record<string, unknown> = {
+    problemId: p.problemId, displayId: p.displayId, title: p.title, impactLevel: p.impactLevel, severityLevel: p.severityLevel,
+    status: p.endTime === -1 ? 'OPEN' : 'CLOSED',
+    affectedEntities: p.affected.filter(seen).map((id) => stub(world, id)),
+    impactedEntities: p.impacted.filter(seen).map((id) => stub(world, id)),
+    rootCauseEntity: p.rootCause && seen(p.rootCause) ? stub(world, p.rootCause) : null,
+    managementZones: p.zoneIds.filter((z) => !visible || visible.has(z)).map((z) => ({ id: z, name: world.zoneById.get(z)?.name ?? z })),
+    entityTags: p.affected.filter(seen).flatMap((id) => world.byId.get(id)!.tags),
+    problemFilters: [{ id: 'c48a68f0-7cab-4c00-8822-9486b98c5e4d', name: 'Default' }],
+    startTime: p.startTime, endTime: p.endTime,
+  };
+  if (fields.has('evidenceDetails')) {
+    const details = p.evidence.filter((e) => seen(e.entityId)).map((e) => ({
+      evidenceType: e.evidenceType, displayName: e.displayName, entity: stub(world, e.entityId), rootCauseRelevant: e.rootCauseRelevant,
+      startTime: e.startTime,
+      ...(e.evidenceType === 'EVENT' ? { eventId: `${e.startTime}_${e.eventType}`, eventType: e.eventType, endTime: e.endTime } : {}),
+      ...(e.evidenceType === 'METRIC' ? { metricId: e.metricId, unit: e.unit, valueBeforeChangePoint: e.before, valueAfterChangePoint: e.after, endTime: e.endTime } : {}),
+    }));
+    out.evidenceDetails = { totalCount: details.length, details };
+  }
+  if (fields.has('impactAnalysis')) {
+    out.impactAnalysis = {
+      impacts: p.impacted.filter(seen).filter((id) => ['SERVICE', 'APPLICATION'].includes(world.byId.get(id)!.type)).map((id) => ({
+        impactType: world.byId.get(id)!.type, impactedEntity: stub(world, id), estimatedAffectedUsers: (id.charCodeAt(id.length - 1) % 50) + 1,
+      })),
+    };
+  }
+  if (fields.has('recentComments')) out.recentComments = { comments: [], totalCount: 0, pageSize: 5, nextPageKey: null };
+  return out;
+}
+
+function parseFields(raw: string | undefined): Set<string> {
+  const set = new Set<string>();
+  for (const f of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const name = f.replace(/^\+/, '');
+    if (!EXTRA_FIELDS.includes(name)) throw badParameter('fields', `unknown field ${name}: use ${EXTRA_FIELDS.join(', ')}`);
+    set.add(name);
+  }
+  return set;
+}
+
+const LIST_PARAMS = ['problemSelector', 'entitySelector', 'from', 'to', 'sort', 'pageSize'];
+
+function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const secret = pageKeySecret(deps.db);
+  const key = c.req.query('nextPageKey');
+  let query: Record<string, string> = {};
+  let offset = 0;
+  if (key !== undefined) {
+    // Problems is the exception: fields may (and must) accompany the key.
+    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey' && k !== 'fields');
+    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages (besides fields)');
+    const state = decodePageKey(secret, key, 'problems', caller.token.id);
+    query = state.query;
+    offset = state.offset;
+  } else {
+    for (const p of LIST_PARAMS) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
+  }
+  const fields = parseFields(c.req.query('fields'));
+  const pageSize = parsePageSize(query.pageSize, 50, 1, 500);
+  const now = deps.clock();
+  const tf = resolveTimeframe(query.from, query.to, now, 'now-2h');
+  if (!tf.ok) throw badParameter(tf.parameter, tf.error);
+  const criteria = query.problemSelector ? parseProblemSelector(query.problemSelector) : [];
+  const world = deps.world;
+  const names = criteria.filter((x) => x.name === 'managementZones').flatMap((x) => x.values)
+    .filter((n) => !caller.access || ![...caller.access.zoneNames].some((z) => z.toLowerCase().includes(n.toLowerCase())));
+  assertExplicitZones(deps, caller, names, criteria.filter((x) => x.name === 'managementZoneIds').flatMap((x) => x.values));
+  const visible = visibleZoneIds(caller);
+  let entityIds: Set<string> | null = null;
+  if (query.entitySelector) {
+    const sel = entitySelectorParam(deps, caller, query.entitySelector);
+    entityIds = new Set(evaluateEntitySelector(sel, { world, now, visibleZones: visible }).map((e) => e.entityId));
+  }
+  const sort = query.sort ?? '-startTime';
+  const keys = sort.split(',').map((s) => s.trim());
+  for (const k of keys) if (!/^[+-]?(status|startTime|relevance)$/.test(k)) throw badParameter('sort', 'sort takes status, startTime or relevance, optionally prefixed with + or -');
+  let all = world.problems.filter((p) =>
+    (!visible || p.zoneIds.some((z) => visible.has(z)))
+    && p.startTime <= tf.value.to && (p.endTime === -1 || p.endTime >= tf.value.from)
+    && criteria.every((x) => matches(p, world, x))
+    && (!entityIds || p.affected.some((id) => entityIds!.has(id))));
+  all = [...all].sort((a, b) => {
+    for (const k of keys) {
+      const dir = k.startsWith('-') ? -1 : 1;
+      const name = k.replace(/^[+-]/, '');
+      const d = name === 'status' ? (a.endTime === -1 ? 0 : 1) - (b.endTime === -1 ? 0 : 1) : name === 'startTime' ? a.startTime - b.startTime : 0;
+      if (d !== 0) return d * dir;
+    }
+    return a.problemId < b.problemId ? -1 : 1;
+  });
+  const page = all.slice(offset, offset + pageSize);
+  const nextPageKey = offset + pageSize < all.length ? encodePageKey(secret, { route: 'problems', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  return c.json({ totalCount: all.length, pageSize, nextPageKey, problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
+}
+
+function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const id = c.req.param('problemId')!;
+  const p = deps.world.problemById.get(id);
+  const visible = visibleZoneIds(caller);
+  if (!p || (visible && !p.zoneIds.some((z) => visible.has(z)))) throw new SandboxError(404, `Problem with ID ${id} not found`);
+  return c.json(toProblemJson(p, deps.world, visible, new Set(c.req.query('fields') ? parseFields(c.req.query('fields')) : EXTRA_FIELDS)));
+}
+
+export const problemRoutes: RouteSpec[] = [
+  { method: 'GET', path: '/api/v2/problems', scope: 'problems.read', permission: 'viewer', zones: 'list', handler: list },
+  { method: 'GET', path: '/api/v2/problems/:problemId', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: get },
+];
