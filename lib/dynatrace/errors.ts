@@ -330,6 +330,10 @@ function describeCause(cause: unknown): string | undefined {
  * | 4xx    | other (405, 406, 413, 415, ...)                                 | validation                      |
  * | 5xx    | any                                                            | server                          |
  * | other  | any                                                            | bad-response / unexpected-status|
+ *
+ * Without an HTTP answer: `network`, `timeout`, `aborted`, `redirect` (not followed), `bad-response` (2xx body
+ * not JSON / empty / failing its guard, paging stopped), `invalid-token` -> token-invalid/malformed-token and
+ * `invalid-request` -> validation (nothing was sent in either case).
  */
 export function toApiError(source: ApiErrorSource, context: ApiErrorContext): ApiError {
   const base = { method: context.method, path: context.path, ...(context.secrets ? { secrets: context.secrets } : {}) };
