@@ -4,7 +4,7 @@
  * quadratic or exponential parser would make this file visibly slow.
  */
 import { describe, expect, it } from 'vitest';
-import { parseEntitySelector } from '../../../lib/selectors';
+import { checkMetricQueryLimits, parseEntitySelector, parseMetricSelector } from '../../../lib/selectors';
 
 const SIZE = 300_000;
 
@@ -46,5 +46,38 @@ describe('entity selector on hostile input', () => {
     const input = `type(HOST),tag(${Array.from({ length: SIZE / 8 }, (_, i) => `"t${i}"`).join(',')})`;
     const result = parseEntitySelector(input);
     expect(result.ok && result.value.criteria[1]?.kind === 'tag' && result.value.criteria[1].tags.length).toBe(SIZE / 8);
+  });
+});
+
+const hostileMetricInputs: readonly [string, string][] = [
+  ['300 kB of "("', '('.repeat(SIZE)],
+  ['300 kB of "-"', '-'.repeat(SIZE)],
+  ['300 kB of operators', 'a.b+'.repeat(SIZE / 4)],
+  ['300 kB of nested transformation arguments', `a.b:filter(${'and('.repeat(SIZE / 4)}`],
+  ['300 kB of nested entity selectors inside in()', `a.b:filter(in(d,entitySelector(${'not('.repeat(SIZE / 4)}`],
+  ['300 kB of ")"', ')'.repeat(SIZE)],
+  ['300 kB of commas', ','.repeat(SIZE)],
+  ['300 kB of colons', `a.b${':'.repeat(SIZE)}`],
+  ['300 kB of junk', junk(SIZE, 2)],
+  ['an unterminated 300 kB quoted key', `"${'a'.repeat(SIZE)}`],
+  ['a 300 kB sibling group without the closing parenthesis', `builtin:host.(${'a,'.repeat(SIZE / 2)}`],
+  ['a 300 kB argument list without the closing parenthesis', `a.b:splitBy(${'"d",'.repeat(SIZE / 4)}`],
+  ['300 kB of expressions with a trailing comma', 'a.b:avg,'.repeat(SIZE / 8)],
+];
+
+describe('metric selector on hostile input', () => {
+  it.each(hostileMetricInputs)('%s returns an error', (_name, input) => {
+    const result = parseMetricSelector(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).not.toMatch(/internal error/);
+    expect(result.error.offset).toBeGreaterThanOrEqual(0);
+    expect(result.error.offset).toBeLessThanOrEqual(input.length);
+  });
+
+  it('parses a 300 kB key (length limits are checkMetricQueryLimits\' job)', () => {
+    const input = `custom.${'k'.repeat(SIZE)}:avg`;
+    expect(parseMetricSelector(input).ok).toBe(true);
+    expect(checkMetricQueryLimits({ metricSelector: input }).ok).toBe(false);
   });
 });
