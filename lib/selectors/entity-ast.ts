@@ -27,12 +27,6 @@ export type EntityCriterion =
   | RelationshipCriterion
   | NotCriterion;
 
-/** Every criterion kind, for exhaustive tables. */
-export const ENTITY_CRITERION_KINDS = [
-  'type', 'entityId', 'entityName', 'attribute', 'attributeExists', 'tag', 'mzId', 'mzName',
-  'healthState', 'firstSeenTms', 'deletedEntities', 'relationship', 'not',
-] as const satisfies readonly EntityCriterion['kind'][];
-
 /** `type("HOST")`, `type(HOST)` or `type("dt.entity.host")`. */
 export interface TypeCriterion {
   readonly kind: 'type';
@@ -51,6 +45,7 @@ export interface EntityIdCriterion {
 /** How `entityName` compares: `entityName(…)` is "contains", the others are spelled out. */
 export type EntityNameOperator = 'contains' | 'equals' | 'startsWith' | 'in';
 
+/** All {@link EntityNameOperator} values. */
 export const ENTITY_NAME_OPERATORS = ['contains', 'equals', 'startsWith', 'in'] as const satisfies readonly EntityNameOperator[];
 
 /**
@@ -107,8 +102,10 @@ export interface MzNameCriterion {
   readonly names: readonly string[];
 }
 
+/** Values of `healthState(…)`. */
 export type HealthState = 'HEALTHY' | 'UNHEALTHY';
 
+/** All {@link HealthState} values. */
 export const HEALTH_STATES = ['HEALTHY', 'UNHEALTHY'] as const satisfies readonly HealthState[];
 
 /** `healthState("HEALTHY")`. */
@@ -117,8 +114,10 @@ export interface HealthStateCriterion {
   readonly state: HealthState;
 }
 
+/** Comparisons of `firstSeenTms.<op>(…)`. */
 export type FirstSeenOperator = 'lt' | 'lte' | 'gt' | 'gte';
 
+/** All {@link FirstSeenOperator} values. */
 export const FIRST_SEEN_OPERATORS = ['lt', 'lte', 'gt', 'gte'] as const satisfies readonly FirstSeenOperator[];
 
 /**

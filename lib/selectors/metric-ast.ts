@@ -47,6 +47,7 @@ export interface NegateExpression {
   readonly operand: MetricExpression;
 }
 
+/** Operators of arithmetic metric expressions. */
 export type ArithmeticOperator = '+' | '-' | '*' | '/';
 
 /** `left op right`; `*` and `/` bind tighter than `+` and `-`, all associate to the left. */
@@ -70,6 +71,7 @@ export interface TransformedExpression {
 /** Aggregations usable as a transformation and as an argument (`fold(max)`, `series(avg,…)`). */
 export type AggregationName = 'avg' | 'count' | 'max' | 'median' | 'min' | 'sum' | 'value';
 
+/** All {@link AggregationName} values. */
 export const AGGREGATION_NAMES = ['avg', 'count', 'max', 'median', 'min', 'sum', 'value'] as const satisfies readonly AggregationName[];
 
 /** `avg`, … or `percentile(99.9)` (0 to 100 inclusive). */
@@ -123,16 +125,19 @@ export type Transformation =
   /** `:timeshift(-1d)`: shift the timeframe (units s, m, h, d, w; amount may be negative). */
   | { readonly name: 'timeshift'; readonly shift: Duration };
 
+/** The `name` of every {@link Transformation}. */
 export type TransformationName = Transformation['name'];
 
 /** Operators of `series(<agg>, <op>(<n>))`. */
 export type SeriesOperator = 'lt' | 'le' | 'eq' | 'ne' | 'gt' | 'ge';
 
+/** All {@link SeriesOperator} values. */
 export const SERIES_OPERATORS = ['lt', 'le', 'eq', 'ne', 'gt', 'ge'] as const satisfies readonly SeriesOperator[];
 
 /** Dimension value comparisons of `:filter`. */
 export type DimensionOperator = 'eq' | 'ne' | 'prefix' | 'suffix' | 'contains';
 
+/** All {@link DimensionOperator} values. */
 export const DIMENSION_OPERATORS = ['eq', 'ne', 'prefix', 'suffix', 'contains'] as const satisfies readonly DimensionOperator[];
 
 /** One condition of `:filter(…)`; switch on `kind`. */
@@ -150,6 +155,7 @@ export type FilterCondition =
   /** `not(c)`. */
   | { readonly kind: 'not'; readonly condition: FilterCondition };
 
+/** Direction of a sort key. */
 export type SortDirection = 'ascending' | 'descending';
 
 /** One key of `:sort(…)`. */

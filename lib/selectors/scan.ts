@@ -4,6 +4,7 @@
  */
 import { fail } from './result';
 
+/** Char codes of the characters the selector grammars care about. */
 export const CH = {
   tab: 9,
   lf: 10,
@@ -33,10 +34,12 @@ export function isSpace(c: number): boolean {
   return c === CH.space || (c >= CH.tab && c <= CH.cr);
 }
 
+/** `0`–`9`. */
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** ASCII letters. */
 export function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -46,6 +49,7 @@ export function isIdentChar(c: number): boolean {
   return isLetter(c) || isDigit(c) || c === CH.underscore;
 }
 
+/** First character of a name: a letter or `_`. */
 export function isIdentStart(c: number): boolean {
   return isLetter(c) || c === CH.underscore;
 }
