@@ -100,6 +100,7 @@ export default tseslint.config(
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
     },
   },
   // `browser`/`chrome` globals belong to platform/ (and the background entry point's wiring).
