@@ -1,5 +1,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { registerBackground } from '../platform/background';
 
 export default defineBackground(() => {
-  // Wiring only: handlers live in platform/ (added with the vault and the token switcher).
+  // Wiring only: the listeners live in platform/background.ts.
+  registerBackground();
 });

@@ -1,0 +1,319 @@
+/**
+ * Every extension storage item Tokenscope uses, declared once (Bitwarden's state definitions, WXT
+ * `storage.defineItem`). Each declaration says its area, why it is there and when it is cleared.
+ *
+ * Rules:
+ * - `local` holds only non-secret metadata and ciphertext; the vault key exists only in `session`, which the
+ *   browser keeps in memory and clears on restart and on extension reload.
+ * - Token list, secrets and vault header change together under {@link withStorageLock}, written with one
+ *   `storage.local.set` call ({@link writeLocal}) so a crash or a second page never sees half of a change.
+ * - Values read from storage are `unknown` until a guard accepts them: another version of the extension, a failed
+ *   migration or a hand-edited profile may have left anything there.
+ */
+import { parseEnvironmentUrl } from '../lib/dynatrace';
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import { isSealedBox, type SealedBox } from './crypto';
+import { hasCrossPageLocks } from './locks';
+
+// ---- types ------------------------------------------------------------------------------------------------------
+
+/**
+ * A stored token's metadata: everything the UI shows about it, none of it secret. The secret lives encrypted in
+ * {@link secretsItem} under the same `id`.
+ */
+export interface StoredToken {
+  /** `dt0c01.<public part>`: the token id Dynatrace uses, safe to show and log. */
+  id: string;
+  /** The user's name for it (shown in the list and the badge). */
+  label: string;
+  /** `#rrggbb`, chosen by the user; the badge background. */
+  color: string;
+  /** Normalised environment base URL (`parseEnvironmentUrl(...).value.baseUrl`): no trailing slash, no `/api`. */
+  environmentUrl: string;
+  /** The token's owner as the server reports it (an e-mail address for PATs). */
+  owner: string;
+  /** The token's name on the server. */
+  name: string;
+  /** Personal access token (`true`) or classic API token. Only PATs are accepted, so normally `true`. */
+  personal: boolean;
+  /** Scopes from the last lookup. */
+  scopes: string[];
+  /** Expiry in epoch ms, `null` if it never expires. */
+  expiresAt: number | null;
+  /** Creation date on the server (epoch ms), or when it was added if the server did not say. */
+  createdAt: number;
+  /** Tagged "production" by the user: switching to it asks for confirmation. */
+  production: boolean;
+  /** When the metadata was last confirmed with `POST /apiTokens/lookup` (epoch ms). */
+  lastCheckedAt: number;
+  /** Last use the server reported at the last lookup (epoch ms), `null` if never used or unknown. */
+  lastUsedAt: number | null;
+}
+
+/** User settings. */
+export interface Settings {
+  /** Idle minutes before the vault locks itself. */
+  autoLockMinutes: number;
+}
+
+/** Vault parameters: everything needed to re-derive the key from the passphrase and check it. Not secret. */
+export interface VaultHeader {
+  kdf: 'PBKDF2-SHA-256';
+  iterations: number;
+  /** 16 random bytes, base64. */
+  salt: string;
+  /** A known text sealed with the key: opening it proves the passphrase without storing anything derived. */
+  verifier: SealedBox;
+  createdAt: number;
+}
+
+/** Ciphertext of each token's secret, by token id. */
+export type SealedSecrets = Record<string, SealedBox>;
+
+export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 30 };
+export const AUTO_LOCK_CHOICES = [5, 15, 30, 60, 120, 240, 480] as const;
+
+/** Colours offered for new tokens; also the defaults given to tokens migrated from v1 (which had none). */
+export const TOKEN_COLORS = ['#1456c7', '#0f7b3f', '#b3261e', '#8a4baf', '#b35900', '#00707a', '#5a6170'] as const;
+
+// ---- guards -------------------------------------------------------------------------------------------------------
+
+const COLOR_RE = /^#[0-9a-f]{6}$/i;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNullableNumber = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
+
+export function isStoredToken(value: unknown): value is StoredToken {
+  if (!isRecord(value)) return false;
+  const v = value;
+  return typeof v.id === 'string' && /^dt0c01\.[A-Z0-9]{24}$/.test(v.id)
+    && typeof v.label === 'string'
+    && typeof v.color === 'string' && COLOR_RE.test(v.color)
+    && typeof v.environmentUrl === 'string'
+    && typeof v.owner === 'string'
+    && typeof v.name === 'string'
+    && typeof v.personal === 'boolean'
+    && Array.isArray(v.scopes) && v.scopes.every((s) => typeof s === 'string')
+    && isNullableNumber(v.expiresAt)
+    && isFiniteNumber(v.createdAt)
+    && typeof v.production === 'boolean'
+    && isFiniteNumber(v.lastCheckedAt)
+    && isNullableNumber(v.lastUsedAt);
+}
+
+export function isSettings(value: unknown): value is Settings {
+  return isRecord(value) && isFiniteNumber(value.autoLockMinutes) && value.autoLockMinutes >= 1 && value.autoLockMinutes <= 1440;
+}
+
+export function isVaultHeader(value: unknown): value is VaultHeader {
+  return isRecord(value) && value.kdf === 'PBKDF2-SHA-256' && isFiniteNumber(value.iterations)
+    && typeof value.salt === 'string' && isSealedBox(value.verifier) && isFiniteNumber(value.createdAt);
+}
+
+export function isSealedSecrets(value: unknown): value is SealedSecrets {
+  return isRecord(value) && Object.values(value).every(isSealedBox);
+}
+
+// ---- migrations ---------------------------------------------------------------------------------------------------
+
+/**
+ * v1 of the token list: the first schema, before the popup was designed. The environment as typed, ISO dates, the
+ * API's field names, no colour and no production tag.
+ */
+export interface StoredTokenV1 {
+  id: string;
+  label: string;
+  environment: string;
+  owner: string;
+  name: string;
+  personalAccessToken: boolean;
+  scopes: string[];
+  expirationDate: string | null;
+  creationDate: string;
+  lastChecked: string;
+}
+
+function isoToMs(value: unknown, field: string): number {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new TypeError(`v1 token list: ${field} is not a date.`);
+  return ms;
+}
+
+/**
+ * v1 -> v2. Throws on an entry it cannot convert instead of dropping it: WXT then keeps the stored value and its
+ * version, and the writers refuse to overwrite an unmigrated list (see {@link assertTokensMigrated}).
+ */
+export function migrateTokensV1ToV2(value: unknown): StoredToken[] {
+  if (!Array.isArray(value)) throw new TypeError('v1 token list: not an array.');
+  return value.map((raw: unknown, index): StoredToken => {
+    if (!isRecord(raw)) throw new TypeError(`v1 token list: entry ${index} is not an object.`);
+    const env = parseEnvironmentUrl(typeof raw.environment === 'string' ? raw.environment : '');
+    if (!env.ok) throw new TypeError(`v1 token list: entry ${index} has an unusable environment URL.`);
+    const token: StoredToken = {
+      id: String(raw.id),
+      label: typeof raw.label === 'string' ? raw.label : String(raw.name ?? ''),
+      color: TOKEN_COLORS[index % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
+      environmentUrl: env.value.baseUrl,
+      owner: String(raw.owner ?? ''),
+      name: String(raw.name ?? ''),
+      personal: raw.personalAccessToken === true,
+      scopes: Array.isArray(raw.scopes) ? raw.scopes.filter((s): s is string => typeof s === 'string') : [],
+      expiresAt: raw.expirationDate === null || raw.expirationDate === undefined ? null : isoToMs(raw.expirationDate, 'expirationDate'),
+      createdAt: isoToMs(raw.creationDate, 'creationDate'),
+      production: false,
+      lastCheckedAt: isoToMs(raw.lastChecked, 'lastChecked'),
+      lastUsedAt: null,
+    };
+    if (!isStoredToken(token)) throw new TypeError(`v1 token list: entry ${index} is not a valid token record.`);
+    return token;
+  });
+}
+
+/** The current version of the token list; bump it together with a new entry in `migrations`. */
+export const TOKENS_VERSION = 2;
+
+// ---- items --------------------------------------------------------------------------------------------------------
+
+/**
+ * `local:tokens` — token metadata (no secrets), in the order the user added them.
+ * Versioned (v1 -> v2 above). Cleared by "Forget all"; entries are removed by "Remove" and "Revoke".
+ * Read and `watch` it freely; write only through `platform/tokens.ts`.
+ */
+export const tokensItem = storage.defineItem<StoredToken[]>('local:tokens', {
+  fallback: [],
+  version: TOKENS_VERSION,
+  migrations: { 2: migrateTokensV1ToV2 },
+});
+
+/**
+ * `local:tokensRevision` — incremented with every write of the token list, in the same `set` call. Lets a
+ * writer without Web Locks detect that another page wrote in between and retry. Cleared by "Forget all".
+ */
+export const tokensRevisionItem = storage.defineItem<number>('local:tokensRevision', { fallback: 0 });
+
+/**
+ * `local:activeTokenId` — the id of the active token (what unpinned dashboard tabs and the badge follow), `null`
+ * for none. Cleared by "Forget all" and when the active token is removed or revoked.
+ */
+export const activeTokenIdItem = storage.defineItem<string | null>('local:activeTokenId', { fallback: null });
+
+/**
+ * `local:secrets` — AES-256-GCM ciphertext of every token secret, by token id (associated data binds each to its
+ * id). Cleared by "Forget all"; an entry goes with its token; re-encrypted as a whole on a passphrase change.
+ */
+export const secretsItem = storage.defineItem<SealedSecrets>('local:secrets', { fallback: {}, version: 1 });
+
+/**
+ * `local:vault` — KDF parameters, salt and verifier; `null` until a vault is created. Cleared by "Forget all";
+ * replaced on a passphrase change.
+ */
+export const vaultHeaderItem = storage.defineItem<VaultHeader | null>('local:vault', { fallback: null, version: 1 });
+
+/** `local:settings` — user settings. Kept by "Forget all" (they hold nothing about tokens). */
+export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS, version: 1 });
+
+/**
+ * `session:vaultKey` — the raw AES key (base64) while the vault is unlocked. Session storage only: the browser
+ * clears it on restart and extension reload; "Lock", the idle alarm and "Forget all" remove it. Access level is
+ * left at the default (trusted extension contexts; there are no content scripts anyway).
+ */
+export const sessionKeyItem = storage.defineItem<string | null>('session:vaultKey', { fallback: null });
+
+/**
+ * `session:vaultActivity` — epoch ms of the last use of the vault, for the idle lock. Cleared with the key.
+ */
+export const sessionActivityItem = storage.defineItem<number | null>('session:vaultActivity', { fallback: null });
+
+// ---- writing -------------------------------------------------------------------------------------------------------
+
+/** Thrown by writers when the stored token list is not at the current version (a migration failed). */
+export class StorageMigrationError extends Error {
+  override readonly name = 'StorageMigrationError';
+  constructor(readonly key: string, readonly version: number | undefined) {
+    super(`Stored data "${key}" is at version ${version ?? 'unknown'} and could not be upgraded; nothing was written so it is not lost.`);
+  }
+}
+
+/** Refuses to write over a token list whose migration failed (WXT keeps the old value and version then). */
+export async function assertTokensMigrated(): Promise<void> {
+  const value = await tokensItem.getValue();
+  const meta: { v?: unknown } = await tokensItem.getMeta();
+  const version = typeof meta.v === 'number' ? meta.v : undefined;
+  // No value yet: the first write sets the version.
+  const empty = value === null || (Array.isArray(value) && value.length === 0 && version === undefined);
+  if (!empty && version !== TOKENS_VERSION) throw new StorageMigrationError(tokensItem.key, version);
+}
+
+/** The token list as stored, keeping only entries a guard accepts. */
+export async function readTokenList(): Promise<StoredToken[]> {
+  const value: unknown = await tokensItem.getValue();
+  return Array.isArray(value) ? value.filter(isStoredToken) : [];
+}
+
+type LocalItem = { key: string };
+
+/** The area key of an item (`local:tokens` -> `tokens`). */
+function areaKey(item: LocalItem): string {
+  return item.key.slice(item.key.indexOf(':') + 1);
+}
+
+/** Versions written alongside values, so the next start does not run migrations over current data. */
+const ITEM_VERSIONS = new Map<string, number>([
+  [tokensItem.key, TOKENS_VERSION],
+  [secretsItem.key, 1],
+  [vaultHeaderItem.key, 1],
+  [settingsItem.key, 1],
+]);
+
+/**
+ * Writes several `local:` items in one `storage.local.set` call: all of them land or none do. Versioned items get
+ * their version metadata in the same call (WXT's own `setValue` would do that in a second write).
+ */
+export async function writeLocal(entries: ReadonlyArray<readonly [LocalItem, unknown]>): Promise<void> {
+  const batch: Record<string, unknown> = {};
+  for (const [item, value] of entries) {
+    if (!item.key.startsWith('local:')) throw new TypeError(`writeLocal only writes local items, not ${item.key}.`);
+    batch[areaKey(item)] = value;
+    const version = ITEM_VERSIONS.get(item.key);
+    if (version !== undefined) batch[`${areaKey(item)}$`] = { v: version };
+  }
+  await browser.storage.local.set(batch);
+}
+
+/**
+ * Read-modify-write of the token list (and, in the same write, anything else `change` returns). Call inside
+ * `withStorageLock`. Without Web Locks, the revision is checked again just before writing and the whole cycle is
+ * retried if another page wrote in between.
+ */
+export async function updateTokenList(
+  change: (tokens: StoredToken[]) => Promise<{ tokens: StoredToken[]; also?: ReadonlyArray<readonly [LocalItem, unknown]> }>,
+  attempts = 8,
+): Promise<StoredToken[]> {
+  await assertTokensMigrated();
+  for (let attempt = 1; ; attempt += 1) {
+    const revision = await tokensRevisionItem.getValue();
+    const current = await readTokenList();
+    const next = await change(current);
+    if (!hasCrossPageLocks() && (await tokensRevisionItem.getValue()) !== revision) {
+      if (attempt >= attempts) throw new Error('The token list kept changing while saving; try again.');
+      continue;
+    }
+    await writeLocal([[tokensItem, next.tokens], [tokensRevisionItem, revision + 1], ...(next.also ?? [])]);
+    return next.tokens;
+  }
+}
+
+/** Puts the vault key and the activity time into `session` in one write. */
+export async function writeSession(rawKey: string, activityAt: number): Promise<void> {
+  await browser.storage.session.set({ [areaKey(sessionKeyItem)]: rawKey, [areaKey(sessionActivityItem)]: activityAt });
+}
+
+/** Every key "Forget all" removes from `local` (settings stay) and `session`. */
+export const FORGET_ALL_LOCAL_KEYS = [tokensItem, tokensRevisionItem, activeTokenIdItem, secretsItem, vaultHeaderItem]
+  .flatMap((item) => [areaKey(item), `${areaKey(item)}$`]);
+export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem].map(areaKey);

@@ -1,0 +1,35 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { tokenInsightsItem, type TokenZones } from '../platform/insights';
+
+/**
+ * What the dashboard learned about each stored token's reach: the management zones it was seen to
+ * see (entities' `managementZones`). Persisted (no secrets in it) so alternatives and zone warnings
+ * survive restarts; shared between tabs through storage.
+ */
+export const useInsightsStore = defineStore('insights', () => {
+  const zonesByToken = ref<Record<string, TokenZones>>({});
+  const loaded = ref(false);
+  let unwatch: (() => void) | null = null;
+
+  async function load() {
+    zonesByToken.value = (await tokenInsightsItem.getValue()) ?? {};
+    loaded.value = true;
+    unwatch ??= tokenInsightsItem.watch((v) => { zonesByToken.value = v ?? {}; });
+  }
+
+  function zonesOf(tokenId: string): TokenZones | undefined {
+    return zonesByToken.value[tokenId];
+  }
+
+  /** Records zones seen by a token; `complete` marks a full inspection (otherwise zones only accumulate). */
+  async function recordZones(tokenId: string, zones: readonly string[], opts: { complete?: boolean; allZones?: boolean } = {}) {
+    const prev = zonesByToken.value[tokenId];
+    const merged = opts.complete ? [...new Set(zones)] : [...new Set([...(prev?.zones ?? []), ...zones])];
+    const next: TokenZones = { zones: merged.sort(), allZones: opts.allZones ?? prev?.allZones ?? false, checkedAt: Date.now() };
+    zonesByToken.value = { ...zonesByToken.value, [tokenId]: next };
+    await tokenInsightsItem.setValue(zonesByToken.value);
+  }
+
+  return { zonesByToken, loaded, load, zonesOf, recordZones };
+});

@@ -1,0 +1,587 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import {
+  ApiError, checkTokenFormat, describeApiError, parseEnvironmentUrl, type ApiErrorKind, type ApiToken,
+  type DynatraceClient,
+} from '../lib/dynatrace';
+import { redactSecrets } from '../lib/log/redact';
+import { clientForSecret, clientForToken } from '../platform/api';
+import { HostPermissionError, needsHostPermission, watchHostPermissions } from '../platform/permissions';
+import { StorageMigrationError, TOKEN_COLORS } from '../platform/storage';
+import {
+  DuplicateTokenError, expiresSoon, getActiveTokenId, getTokens, isExpired, MAX_PATS_PER_OWNER, personalTokenCount,
+  removeToken as removeStoredToken, sameOwner, saveToken, setActiveTokenId, TokenLimitError, TokenNotFoundError,
+  TokenNotUsableError, updateToken, watchActiveTokenId, watchTokens, type StoredToken, type TokenPatch,
+} from '../platform/tokens';
+import { getSecretIds, SecretMissingError, VaultLockedError, watchSecretIds } from '../platform/vault';
+import { resolveTokensStoreDeps } from './deps';
+import { useVaultStore } from './vault';
+
+export type { StoredToken } from '../platform/tokens';
+export { MAX_PATS_PER_OWNER } from '../platform/tokens';
+
+/** The scope a token needs to create (and revoke) personal access tokens. */
+export const WRITE_SCOPE = 'apiTokens.write';
+
+export type TokensOperation = 'load' | 'add' | 'create' | 'revoke' | 'remove' | 'activate' | 'edit' | 'grant';
+
+export type TokensErrorCode =
+  /** The vault is locked: nothing can be decrypted or stored. */
+  | 'locked'
+  /** The environment URL is not usable (`suggestion` may hold the right one, e.g. the `live` host). */
+  | 'invalid-url'
+  /** The pasted value is not a `dt0c01` token. */
+  | 'invalid-token'
+  /** A classic API token where a personal access token is required. */
+  | 'not-personal'
+  | 'duplicate'
+  /** Five PATs per owner and environment: refused locally before sending, or the server's 400. */
+  | 'token-limit'
+  /** No usable stored token of this owner has `apiTokens.write` (or the server says it lacks it). */
+  | 'missing-write-scope'
+  | 'expired'
+  /** Host access not granted or revoked; `origin` says which, offer to grant it again. */
+  | 'host-permission'
+  /** The host is not a Dynatrace environment or cannot be reached. */
+  | 'unreachable'
+  /** Any other API failure; `apiKind` says which. */
+  | 'api'
+  | 'not-found'
+  | 'storage'
+  | 'unexpected';
+
+/** A failure of a token action, decoded for the UI. `message` names the cause; never contains a secret. */
+export interface TokensError {
+  operation: TokensOperation;
+  code: TokensErrorCode;
+  message: string;
+  /** A corrected value to offer (the `live` URL for an `apps` URL). */
+  suggestion?: string;
+  apiKind?: ApiErrorKind;
+  /** For `host-permission`: the origin to grant. */
+  origin?: string;
+  tokenId?: string;
+}
+
+/** One environment + owner, with the owner's PAT count against the limit of five. */
+export interface TokenGroup {
+  environmentUrl: string;
+  owner: string;
+  /** Stored PATs of this owner in this environment ("3 of 5"). */
+  personalCount: number;
+  tokens: StoredToken[];
+}
+
+export interface AddTokenInput {
+  environmentUrl: string;
+  /** The full token. Passed through to the vault; never kept in the store. */
+  token: string;
+  /** Defaults to the token's name on the server. */
+  label?: string;
+  color?: string;
+  production?: boolean;
+}
+
+export interface CreateTokenInput {
+  /** The stored token that creates the new one (same owner and environment, with `apiTokens.write`). */
+  creatorId: string;
+  name: string;
+  scopes: string[];
+  /** Days until expiry; `null` for a token that never expires. */
+  expiresInDays: number | null;
+  label?: string;
+  color?: string;
+  production?: boolean;
+}
+
+/** A new PAT: its metadata and, once, its secret, for the one-time reveal. Do not put `secret` in any store. */
+export interface CreatedToken {
+  token: StoredToken;
+  secret: string;
+  /** False if the token was created on the server but could not be stored (e.g. the vault locked meanwhile). */
+  stored: boolean;
+}
+
+export type ActivateOutcome = 'activated' | 'needs-confirmation' | 'refused';
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Decodes any failure of a token action into a {@link TokensError}. */
+export function toTokensError(operation: TokensOperation, error: unknown, context: { origin?: string; tokenId?: string } = {}): TokensError {
+  const base = { operation, ...(context.tokenId === undefined ? {} : { tokenId: context.tokenId }) };
+  if (error instanceof VaultLockedError) return { ...base, code: 'locked', message: error.message };
+  if (error instanceof HostPermissionError) {
+    return { ...base, code: 'host-permission', origin: error.origin, message: `Tokenscope has no access to ${error.origin}: grant access to use tokens of this environment.` };
+  }
+  if (error instanceof DuplicateTokenError) return { ...base, code: 'duplicate', message: error.message, tokenId: error.existing.id };
+  if (error instanceof TokenLimitError) return { ...base, code: 'token-limit', message: error.message };
+  if (error instanceof TokenNotFoundError) return { ...base, code: 'not-found', message: 'This token is no longer stored (another window may have removed it).' };
+  if (error instanceof TokenNotUsableError) return { ...base, code: 'expired', message: error.message };
+  if (error instanceof SecretMissingError) return { ...base, code: 'storage', message: error.message };
+  if (error instanceof StorageMigrationError) return { ...base, code: 'storage', message: error.message };
+  if (error instanceof ApiError) {
+    const where = context.origin ?? '';
+    const apiKind = error.kind;
+    const api = { ...base, apiKind };
+    switch (error.kind) {
+      case 'token-expired':
+        return { ...api, code: 'expired', message: 'This token has expired (401). Create a new one.' };
+      case 'validation':
+        if (error.reason === 'token-limit') return { ...api, code: 'token-limit', message: describeApiError(error) };
+        break;
+      case 'missing-scope':
+        if (operation === 'create' || operation === 'revoke') {
+          return { ...api, code: 'missing-write-scope', message: `The token used for this lacks the scope ${WRITE_SCOPE} (403).` };
+        }
+        break;
+      case 'network':
+        return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'The environment'} could not be reached. Check the environment URL (SaaS: https://<id>.live.dynatrace.com) and your network connection.` };
+      case 'redirect':
+      case 'bad-response':
+        return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'This address'} did not answer like a Dynatrace environment. ${describeApiError(error)}` };
+      case 'not-found':
+        if (operation === 'add') {
+          return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'This address'} has no Dynatrace token API (404). Check the environment URL.` };
+        }
+        break;
+      case 'token-invalid':
+        if (error.reason === undefined) {
+          return { ...api, code: 'api', message: 'The environment rejected this token (401): it is unknown, mistyped, revoked, or belongs to another environment.' };
+        }
+        break;
+      default:
+        break;
+    }
+    return { ...api, code: 'api', message: describeApiError(error) };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return { ...base, code: 'unexpected', message: redactSecrets(`Something went wrong: ${text}`) };
+}
+
+function parseDate(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * The stored tokens for the UI: list, active token, vault lock state, and every token action. Follows changes from
+ * other pages (popup, dashboard tabs, the keyboard command) through storage watches, within one event.
+ *
+ * Never holds a secret: `hasSecret(id)` tells whether one is stored; secrets are decrypted by the API client at
+ * request time. The one exception leaves the store right away: `createToken` returns the new secret to its caller
+ * for the one-time reveal, it is not kept in state.
+ */
+export const useTokensStore = defineStore('tokens', () => {
+  const deps = resolveTokensStoreDeps();
+  const vault = useVaultStore();
+
+  const tokens = ref<StoredToken[]>([]);
+  const activeId = ref<string | null>(null);
+  const secretIds = ref<string[]>([]);
+  /** Origins of stored tokens whose host access is missing (revoked in the browser's settings). */
+  const missingAccess = ref<string[]>([]);
+  const status = ref<'idle' | 'loading' | 'success' | 'error'>('idle');
+  const error = shallowRef<TokensError | null>(null);
+  /** The action in progress, if any (forms disable their buttons). */
+  const busy = ref<TokensOperation | null>(null);
+  /** The clock the expiry marks use; refreshed by `load()` and every minute. */
+  const now = ref(deps.now());
+
+  const active = computed(() => tokens.value.find((t) => t.id === activeId.value) ?? null);
+  const locked = computed(() => vault.locked);
+
+  /** Tokens grouped by environment, then owner, in the order first added. */
+  const groups = computed<TokenGroup[]>(() => {
+    const out: TokenGroup[] = [];
+    for (const token of tokens.value) {
+      let group = out.find((g) => sameOwner(g, token));
+      if (group === undefined) {
+        group = { environmentUrl: token.environmentUrl, owner: token.owner, personalCount: 0, tokens: [] };
+        out.push(group);
+      }
+      group.tokens.push(token);
+      if (token.personal) group.personalCount += 1;
+    }
+    return out.sort((a, b) => a.environmentUrl.localeCompare(b.environmentUrl) || a.owner.localeCompare(b.owner));
+  });
+
+  function hasSecret(id: string): boolean {
+    return secretIds.value.includes(id);
+  }
+
+  function expired(token: StoredToken): boolean {
+    return isExpired(token, now.value);
+  }
+
+  function expiringSoon(token: StoredToken): boolean {
+    return expiresSoon(token, now.value);
+  }
+
+  /** Can be made active: stored secret and not expired. */
+  function usable(token: StoredToken): boolean {
+    return hasSecret(token.id) && !expired(token);
+  }
+
+  /** Stored tokens that can create a PAT: usable, with `apiTokens.write`. */
+  const creators = computed(() => tokens.value.filter((t) => usable(t) && t.personal && t.scopes.includes(WRITE_SCOPE)));
+
+  function personalCount(environmentUrl: string, owner: string): number {
+    return personalTokenCount(tokens.value, environmentUrl, owner);
+  }
+
+  function hostAccessMissing(token: StoredToken): boolean {
+    return missingAccess.value.includes(new URL(token.environmentUrl).origin);
+  }
+
+  // ---- following storage -----------------------------------------------------------------------------------------
+
+  let stops: (() => void)[] = [];
+  let clockTimer: ReturnType<typeof setInterval> | undefined;
+
+  async function checkHostAccess(): Promise<void> {
+    const origins = [...new Set(tokens.value.map((t) => new URL(t.environmentUrl).origin))].filter(needsHostPermission);
+    const missing: string[] = [];
+    for (const origin of origins) {
+      if (!(await deps.hasHostPermission(origin))) missing.push(origin);
+    }
+    missingAccess.value = missing;
+  }
+
+  function follow(): void {
+    if (stops.length > 0) return;
+    stops = [
+      watchTokens((next) => {
+        tokens.value = next;
+        void checkHostAccess().catch(() => undefined);
+      }),
+      watchActiveTokenId((id) => { activeId.value = id; }),
+      watchSecretIds((ids) => { secretIds.value = ids; }),
+      watchHostPermissions(() => { void checkHostAccess().catch(() => undefined); }),
+    ];
+    clockTimer = setInterval(() => { now.value = deps.now(); }, 60_000);
+  }
+
+  /** Reads everything and starts following changes from other pages. Safe to call again (re-reads). */
+  async function load(): Promise<void> {
+    status.value = 'loading';
+    follow();
+    try {
+      now.value = deps.now();
+      const [list, id, ids] = await Promise.all([getTokens(), getActiveTokenId(), getSecretIds(), vault.load()]);
+      tokens.value = list;
+      activeId.value = id;
+      secretIds.value = ids;
+      await checkHostAccess();
+      status.value = 'success';
+    } catch (e) {
+      error.value = toTokensError('load', e);
+      status.value = 'error';
+    }
+  }
+
+  function fail(operation: TokensOperation, e: unknown, context: { origin?: string; tokenId?: string } = {}): null {
+    error.value = toTokensError(operation, e, context);
+    status.value = 'error';
+    return null;
+  }
+
+  function refuse(err: TokensError): null {
+    error.value = err;
+    status.value = 'error';
+    return null;
+  }
+
+  function begin(operation: TokensOperation): void {
+    busy.value = operation;
+    status.value = 'loading';
+    error.value = null;
+  }
+
+  function succeed(): void {
+    status.value = 'success';
+    error.value = null;
+  }
+
+  // ---- actions ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Checks a token with `POST /apiTokens/lookup` and stores it (metadata in the list, secret sealed in the vault).
+   * Call it straight from the submit handler: for a tenant origin it asks for host access first, which needs the
+   * user gesture. Resolves the stored token, or `null` with `error` set; nothing is stored on failure.
+   */
+  async function addToken(input: AddTokenInput): Promise<StoredToken | null> {
+    const env = parseEnvironmentUrl(input.environmentUrl);
+    if (!env.ok) {
+      return refuse({
+        operation: 'add', code: 'invalid-url', message: env.error.message,
+        ...(env.error.suggestion === undefined ? {} : { suggestion: env.error.suggestion }),
+      });
+    }
+    const format = checkTokenFormat(input.token);
+    if (!format.ok) return refuse({ operation: 'add', code: 'invalid-token', message: format.error.message });
+    if (vault.locked) return fail('add', new VaultLockedError());
+    const { origin, baseUrl } = env.value;
+    // First thing, while the click still counts as a user gesture.
+    const granted = deps.requestHostPermission(origin);
+    begin('add');
+    try {
+      if (!(await granted)) {
+        return refuse({ operation: 'add', code: 'host-permission', origin, message: `Access to ${origin} was not granted, so the token cannot be checked. Try again and allow access.` });
+      }
+      const secret = format.value.token;
+      const client = clientForSecret(baseUrl, secret, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+      let info: ApiToken;
+      try {
+        info = await client.tokens.lookup(secret);
+      } catch (e) {
+        return fail('add', e, { origin });
+      }
+      if (info.personalAccessToken !== true) {
+        return refuse({ operation: 'add', code: 'not-personal', message: 'This is a classic API token, not a personal access token. Tokenscope stores personal access tokens only.' });
+      }
+      const checkedAt = deps.now();
+      const expiresAt = parseDate(info.expirationDate);
+      if (expiresAt !== null && expiresAt <= checkedAt) {
+        return refuse({ operation: 'add', code: 'expired', message: 'This token has expired. Create a new one.' });
+      }
+      const record: StoredToken = {
+        id: format.value.id,
+        label: (input.label ?? '').trim() || info.name || format.value.id,
+        color: input.color ?? TOKEN_COLORS[tokens.value.length % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
+        environmentUrl: baseUrl,
+        owner: info.owner ?? '',
+        name: info.name ?? '',
+        personal: true,
+        scopes: [...(info.scopes ?? [])],
+        expiresAt,
+        createdAt: parseDate(info.creationDate) ?? checkedAt,
+        production: input.production === true,
+        lastCheckedAt: checkedAt,
+        lastUsedAt: parseDate(info.lastUsedDate),
+      };
+      await saveToken(record, secret);
+      await refreshAfterWrite();
+      succeed();
+      return record;
+    } catch (e) {
+      return fail('add', e, { origin });
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Usable stored tokens of the same owner and environment as `target`, with `apiTokens.write`. */
+  function writersFor(target: Pick<StoredToken, 'environmentUrl' | 'owner' | 'id'>): StoredToken[] {
+    return creators.value.filter((t) => sameOwner(t, target) && t.id !== target.id);
+  }
+
+  /**
+   * Creates a PAT with `POST /apiTokens` (`personalAccessToken: true`) as the creator token's owner, stores it and
+   * returns it with its secret for the one-time reveal. Refuses locally (nothing sent) when the creator lacks
+   * `apiTokens.write` or its owner already has five PATs stored; the server's own 400 is decoded the same way.
+   */
+  async function createToken(input: CreateTokenInput): Promise<CreatedToken | null> {
+    const creator = tokens.value.find((t) => t.id === input.creatorId);
+    if (creator === undefined) return refuse({ operation: 'create', code: 'not-found', message: 'Choose a stored token to create the new one with.' });
+    if (expired(creator)) return refuse({ operation: 'create', code: 'expired', tokenId: creator.id, message: `"${creator.label}" has expired and cannot create tokens.` });
+    if (!creator.scopes.includes(WRITE_SCOPE)) {
+      return refuse({ operation: 'create', code: 'missing-write-scope', tokenId: creator.id, message: `"${creator.label}" lacks the scope ${WRITE_SCOPE}, which creating a token needs. Use a token of ${creator.owner} that has it.` });
+    }
+    const count = personalCount(creator.environmentUrl, creator.owner);
+    if (count >= MAX_PATS_PER_OWNER) {
+      return refuse({ operation: 'create', code: 'token-limit', message: `${creator.owner} already has ${count} of ${MAX_PATS_PER_OWNER} personal access tokens in ${hostOf(creator.environmentUrl)}. Revoke one before creating another.` });
+    }
+    const name = input.name.trim();
+    if (name === '') return refuse({ operation: 'create', code: 'unexpected', message: 'Give the new token a name.' });
+    if (input.scopes.length === 0) return refuse({ operation: 'create', code: 'unexpected', message: 'Choose at least one scope.' });
+    if (vault.locked) return fail('create', new VaultLockedError());
+    const origin = new URL(creator.environmentUrl).origin;
+    begin('create');
+    try {
+      const client = clientFor(creator);
+      const created = await client.tokens.create({
+        name,
+        scopes: input.scopes as NonNullable<Parameters<DynatraceClient['tokens']['create']>[0]['scopes']>,
+        personalAccessToken: true,
+        ...(input.expiresInDays === null ? {} : { expirationDate: `now+${input.expiresInDays}d` }),
+      });
+      const format = checkTokenFormat(created.token ?? '');
+      if (!format.ok) return refuse({ operation: 'create', code: 'api', message: 'The environment created a token but sent it in an unexpected format.' });
+      const createdAt = deps.now();
+      const record: StoredToken = {
+        id: format.value.id,
+        label: (input.label ?? '').trim() || name,
+        color: input.color ?? TOKEN_COLORS[tokens.value.length % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
+        environmentUrl: creator.environmentUrl,
+        // The server makes the caller's owner the owner of the new token.
+        owner: creator.owner,
+        name,
+        personal: true,
+        scopes: [...input.scopes],
+        expiresAt: parseDate(created.expirationDate),
+        createdAt,
+        production: input.production === true,
+        lastCheckedAt: createdAt,
+        lastUsedAt: null,
+      };
+      try {
+        await saveToken(record, format.value.token);
+      } catch (e) {
+        // It exists on the server now: reveal it anyway so the user can copy it, and say why it is not stored.
+        fail('create', e, { origin });
+        return { token: record, secret: format.value.token, stored: false };
+      }
+      await refreshAfterWrite();
+      succeed();
+      return { token: record, secret: format.value.token, stored: true };
+    } catch (e) {
+      return fail('create', e, { origin, tokenId: creator.id });
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /**
+   * Revokes a token on the server (`DELETE /apiTokens/{id}`, made with another stored token of the same owner that
+   * has `apiTokens.write`: a token cannot delete itself), then removes it here. A 404 means it is already gone on
+   * the server and is removed here too.
+   */
+  async function revokeToken(id: string): Promise<boolean> {
+    const target = tokens.value.find((t) => t.id === id);
+    if (target === undefined) return refuse({ operation: 'revoke', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' }) ?? false;
+    const writer = writersFor(target)[0];
+    if (writer === undefined) {
+      return refuse({
+        operation: 'revoke', code: 'missing-write-scope', tokenId: id,
+        message: `Revoking "${target.label}" needs another stored token of ${target.owner} with ${WRITE_SCOPE} (a token cannot revoke itself). Revoke it in Dynatrace, or use "Remove" to forget it here only.`,
+      }) ?? false;
+    }
+    if (vault.locked) return fail('revoke', new VaultLockedError(), { tokenId: id }) ?? false;
+    begin('revoke');
+    try {
+      try {
+        await clientFor(writer).tokens.delete(target.id);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.kind === 'not-found')) throw e;
+      }
+      await removeStoredToken(target.id);
+      await refreshAfterWrite();
+      succeed();
+      return true;
+    } catch (e) {
+      return fail('revoke', e, { origin: new URL(target.environmentUrl).origin, tokenId: id }) ?? false;
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Forgets a token in this browser only (it keeps working in Dynatrace). */
+  async function removeToken(id: string): Promise<boolean> {
+    begin('remove');
+    try {
+      await removeStoredToken(id);
+      await refreshAfterWrite();
+      succeed();
+      return true;
+    } catch (e) {
+      return fail('remove', e, { tokenId: id }) ?? false;
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /**
+   * Makes a token the active one for every page (`null`: none). Expired tokens are refused. A production token
+   * resolves `needs-confirmation` unless `confirmed` is set: ask the user, then call again with `confirmed: true`.
+   */
+  async function setActive(id: string | null, options: { confirmed?: boolean } = {}): Promise<ActivateOutcome> {
+    if (id !== null) {
+      const token = tokens.value.find((t) => t.id === id);
+      if (token === undefined) return refuse({ operation: 'activate', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' }) ?? 'refused';
+      if (expired(token)) return refuse({ operation: 'activate', code: 'expired', tokenId: id, message: `"${token.label}" has expired and cannot be used. Create a new token.` }) ?? 'refused';
+      if (token.production && options.confirmed !== true && id !== activeId.value) return 'needs-confirmation';
+    }
+    try {
+      await setActiveTokenId(id, deps.now());
+      activeId.value = id;
+      succeed();
+      return 'activated';
+    } catch (e) {
+      fail('activate', e, id === null ? {} : { tokenId: id });
+      return 'refused';
+    }
+  }
+
+  /** Edits label, colour or the production tag. */
+  async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<boolean> {
+    begin('edit');
+    try {
+      await updateToken(id, patch);
+      await refreshAfterWrite();
+      succeed();
+      return true;
+    } catch (e) {
+      return fail('edit', e, { tokenId: id }) ?? false;
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /**
+   * Asks for host access again (after the user revoked it). Call straight from a click handler.
+   */
+  async function grantHostAccess(origin: string): Promise<boolean> {
+    const request = deps.requestHostPermission(origin);
+    try {
+      const granted = await request;
+      await checkHostAccess();
+      if (!granted) {
+        return refuse({ operation: 'grant', code: 'host-permission', origin, message: `Access to ${origin} was not granted.` }) ?? false;
+      }
+      if (error.value?.code === 'host-permission') error.value = null;
+      return true;
+    } catch (e) {
+      return fail('grant', e, { origin }) ?? false;
+    }
+  }
+
+  /** A client for a stored token, using this store's deps (the dashboard can use `platform/api` directly). */
+  function clientFor(token: StoredToken): DynatraceClient {
+    return clientForToken(token, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+  }
+
+  /** Own writes show at once even before the storage event arrives. */
+  async function refreshAfterWrite(): Promise<void> {
+    const [list, id, ids] = await Promise.all([getTokens(), getActiveTokenId(), getSecretIds()]);
+    tokens.value = list;
+    activeId.value = id;
+    secretIds.value = ids;
+  }
+
+  function clearError(): void {
+    error.value = null;
+    if (status.value === 'error') status.value = 'idle';
+  }
+
+  /** Stops following storage (tests; pages simply close). */
+  function dispose(): void {
+    stops.forEach((stop) => stop());
+    stops = [];
+    if (clockTimer !== undefined) clearInterval(clockTimer);
+    clockTimer = undefined;
+  }
+
+  return {
+    tokens, activeId, active, locked, status, error, busy, now, groups, creators, missingAccess,
+    hasSecret, expired, expiringSoon, usable, personalCount, hostAccessMissing, writersFor,
+    load, addToken, createToken, revokeToken, removeToken, setActive, editToken, grantHostAccess, clientFor,
+    clearError, dispose,
+  };
+});
