@@ -1,0 +1,56 @@
+import { ref, shallowRef } from 'vue';
+import { clientForSecret, clientForToken } from '../platform/api';
+import { getSecret } from '../platform/vault';
+import type { StoredToken } from '../platform/storage';
+import { parseEnvironmentUrl } from '../lib/dynatrace';
+import { inspectToken, type Inspection } from '../lib/inspector/inspection';
+import { useInsightsStore } from '../stores/insights';
+
+/** What to inspect: a stored token, or one pasted for this inspection only (kept in memory, never stored). */
+export type InspectTarget = { kind: 'stored'; token: StoredToken } | { kind: 'pasted'; environmentUrl: string; secret: string };
+
+/**
+ * Runs token inspections (metadata, access matrix, zones) for up to two targets side by side.
+ * A pasted secret lives only in the closure of this run; the result holds the token id, never the secret.
+ */
+export function useInspector() {
+  const insights = useInsightsStore();
+  const results = shallowRef<(Inspection | null)[]>([null, null]);
+  const errors = ref<(string | null)[]>([null, null]);
+  const running = ref(false);
+  const elapsedMs = ref<number | null>(null);
+  let controller: AbortController | null = null;
+
+  async function inspectOne(target: InspectTarget, signal: AbortSignal): Promise<Inspection> {
+    if (target.kind === 'stored') {
+      const client = clientForToken(target.token);
+      const result = await inspectToken(client, { environmentUrl: target.token.environmentUrl, secret: () => getSecret(target.token.id), signal });
+      const zones = result.zones.map((z) => z.zone);
+      const allZones = result.zonesNotSeen !== null && result.zonesNotSeen.length === 0 && zones.length > 0;
+      await insights.recordZones(target.token.id, zones, { complete: !result.truncated, allZones });
+      return result;
+    }
+    const env = parseEnvironmentUrl(target.environmentUrl);
+    if (!env.ok) throw new Error(env.error.message + (env.error.suggestion ? ` Try ${env.error.suggestion}.` : ''));
+    const secret = target.secret.trim();
+    return inspectToken(clientForSecret(env.value.baseUrl, secret), { environmentUrl: env.value.baseUrl, secret: () => secret, signal });
+  }
+
+  async function inspect(targets: readonly (InspectTarget | null)[]) {
+    controller?.abort();
+    const ctrl = new AbortController();
+    controller = ctrl;
+    running.value = true;
+    errors.value = [null, null];
+    results.value = [null, null];
+    const started = performance.now();
+    const settled = await Promise.allSettled(targets.map((t) => (t ? inspectOne(t, ctrl.signal) : Promise.resolve(null))));
+    if (controller !== ctrl) return;
+    results.value = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
+    errors.value = settled.map((s) => (s.status === 'rejected' ? (s.reason instanceof Error ? s.reason.message : String(s.reason)) : null));
+    elapsedMs.value = Math.round(performance.now() - started);
+    running.value = false;
+  }
+
+  return { results, errors, running, elapsedMs, inspect, cancel: () => controller?.abort() };
+}
