@@ -15,6 +15,7 @@
  * readable only by trusted extension contexts.
  */
 import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import {
   deriveVaultKey, exportRawKey, fromBase64, importRawKey, MIN_KDF_ITERATIONS, open, randomBytes, SALT_BYTES, seal,
   toBase64, type SealedBox,
@@ -134,15 +135,31 @@ export function watchSecretIds(cb: (ids: string[]) => void): () => void {
 
 // ---- key in session -----------------------------------------------------------------------------------------------
 
+/** Key and last activity, read in one `get` so a concurrent lock is seen whole. */
+async function readSession(): Promise<{ raw: string | null; last: number | null }> {
+  const [key, activity] = await storage.getItems([sessionKeyItem, sessionActivityItem]);
+  const raw: unknown = key?.value;
+  const last: unknown = activity?.value;
+  return { raw: typeof raw === 'string' && raw !== '' ? raw : null, last: typeof last === 'number' ? last : null };
+}
+
+/**
+ * The vault key, after the idle check. Counts as activity: the activity time is moved forward (at most every
+ * 15 s) and the idle alarm re-armed.
+ */
 async function sessionKey(): Promise<CryptoKey> {
-  const raw = await sessionKeyItem.getValue();
-  if (typeof raw !== 'string' || raw === '') throw new VaultLockedError('locked');
-  const settings = await getSettings();
-  const last = await sessionActivityItem.getValue();
-  if (typeof last === 'number' && clock() - last > settings.autoLockMinutes * 60_000) {
+  const { raw, last } = await readSession();
+  if (raw === null) throw new VaultLockedError('locked');
+  const { autoLockMinutes } = await getSettings();
+  const now = clock();
+  if (last === null || now - last > autoLockMinutes * 60_000) {
     // The alarm should have fired already (the worker may have been asleep, or the clock jumped): lock now.
     await lockVault();
     throw new VaultLockedError('idle');
+  }
+  if (now - last >= ACTIVITY_WRITE_INTERVAL_MS) {
+    await sessionActivityItem.setValue(now);
+    await scheduleAutoLock();
   }
   return importRawKey(raw);
 }
@@ -161,21 +178,14 @@ async function scheduleAutoLock(): Promise<void> {
 
 /**
  * Records vault activity (opening the popup, an API call) so the idle lock counts from now. Cheap: writes at most
- * every 15 seconds. Does nothing while locked.
+ * every 15 seconds. Does nothing while locked; locks if the idle period has already passed.
  */
 export async function touchVault(): Promise<void> {
-  const raw = await sessionKeyItem.getValue();
-  if (typeof raw !== 'string' || raw === '') return;
-  const last = await sessionActivityItem.getValue();
-  const now = clock();
-  if (typeof last === 'number' && now - last < ACTIVITY_WRITE_INTERVAL_MS) return;
-  const { autoLockMinutes } = await getSettings();
-  if (typeof last === 'number' && now - last > autoLockMinutes * 60_000) {
-    await lockVault();
-    return;
+  try {
+    await sessionKey();
+  } catch (error) {
+    if (!(error instanceof VaultLockedError)) throw error;
   }
-  await sessionActivityItem.setValue(now);
-  await scheduleAutoLock();
 }
 
 /**
@@ -256,9 +266,7 @@ export async function getSecret(tokenId: string): Promise<string> {
     const key = await sessionKey();
     const box = (await readSecrets())[tokenId];
     if (box === undefined) throw new SecretMissingError(tokenId);
-    const secret = await open(key, box, secretContext(tokenId));
-    void touchVault();
-    return secret;
+    return open(key, box, secretContext(tokenId));
   }, 'shared');
 }
 
