@@ -1,3 +1,6 @@
+/** Queries a board runs at once. */
+export const BOARD_CONCURRENCY = 8;
+
 /**
  * A concurrency limiter shared by the tiles of a board: at most `limit` queries in flight; the rest
  * wait their turn. An aborted waiter leaves the queue without running.

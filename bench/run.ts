@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: size, rendering and sandbox speed. Every timing is a ratio against a baseline
+ * measured in the same run (absolute times drift on shared machines); sizes are exact. Prints one
+ * line per figure and writes bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chartChunk, firstLoad } from './sizes';
+import { chartFigure } from './chart';
+import { sandboxFigures } from './sandbox';
+import { switchFigure } from './switch';
+
+interface Figure { id: string; name: string; value: number | string; unit: string; target?: string; met?: boolean; detail?: unknown }
+const figures: Figure[] = [];
+const only = process.argv.slice(2);
+
+function report(f: Figure) {
+  figures.push(f);
+  const mark = f.met === undefined ? '' : f.met ? '  [target met]' : '  [target missed]';
+  console.log(`${f.id.padEnd(4)} ${f.name}: ${typeof f.value === 'number' ? +f.value.toFixed(3) : f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${mark}`);
+}
+
+async function step(id: string, fn: () => Promise<void>) {
+  if (only.length && !only.includes(id)) return;
+  try { await fn(); } catch (e) { report({ id, name: 'failed', value: String(e instanceof Error ? e.message : e), unit: '' }); }
+}
+
+const started = Date.now();
+await step('1', async () => {
+  execFileSync('npx', ['wxt', 'build'], { stdio: 'ignore' });
+  const popup = firstLoad('popup.html');
+  report({ id: '1', name: 'popup JS+CSS gzip', value: popup.gzip / 1024, unit: 'KB', target: '<= 45 KB', met: popup.gzip / 1024 <= 45, detail: popup.files });
+});
+await step('2', async () => {
+  const dash = firstLoad('dashboard.html');
+  const chart = chartChunk();
+  report({ id: '2', name: 'dashboard first-load JS+CSS gzip', value: dash.gzip / 1024, unit: 'KB', target: '<= 150 KB', met: dash.gzip / 1024 <= 150, detail: dash.files });
+  report({ id: '2b', name: `chart chunk gzip (${chart?.file ?? 'not found'})`, value: (chart?.gzip ?? 0) / 1024, unit: 'KB' });
+});
+await step('3', async () => {
+  const r = await chartFigure();
+  report({ id: '3', name: `chart render ${r.series}x${r.points}: MetricChart ${r.ours.toFixed(0)} ms vs bare chart.js ${r.bare.toFixed(0)} ms`, value: r.ours / r.bare, unit: 'x', target: '<= 1.25x', met: r.ours / r.bare <= 1.25, detail: r });
+});
+await step('4', async () => { await sandboxFigures(report, only); });
+await step('6', async () => {
+  const r = await switchFigure();
+  report({ id: '6', name: `token switch, 8 tiles vs 1 tile under ${r.latencyMs} ms latency (${r.eight.toFixed(0)} ms vs ${r.one.toFixed(0)} ms)`, value: r.eight / r.one, unit: 'x', target: '<= 1.5x', met: r.eight / r.one <= 1.5, detail: r });
+});
+
+const out = path.resolve('bench/results');
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, seconds: (Date.now() - started) / 1000, figures }, null, 2));
+console.log(`\nbench: ${figures.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s; written to bench/results/latest.json`);
