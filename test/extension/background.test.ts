@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { badgeFor, readableOn, shortLabel } from '../../platform/badge';
+import { cycleActiveToken, CYCLE_COMMAND, registerBackground } from '../../platform/background';
+import { getActiveTokenId, saveToken, setActiveTokenId, nextUsableTokenId } from '../../platform/tokens';
+import { AUTO_LOCK_ALARM, createVault, getVaultState, setVaultClock } from '../../platform/vault';
+import type { StoredToken } from '../../platform/storage';
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+let n = 0;
+function token(overrides: Partial<StoredToken> = {}): StoredToken {
+  n += 1;
+  return {
+    id: `dt0c01.${String(n).padStart(24, 'A')}`, label: `T${n}`, color: '#1456c7', environmentUrl: 'http://127.0.0.1:8787',
+    owner: 'admin@example.com', name: 'n', personal: true, scopes: [], expiresAt: null, createdAt: 1, production: false,
+    lastCheckedAt: 1, lastUsedAt: null, ...overrides,
+  };
+}
+const secretOf = (t: StoredToken) => `${t.id}.${'X'.repeat(64)}`;
+
+async function eventually(check: () => Promise<void> | void): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() - start > 1000) throw e;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+describe('background', () => {
+  let commandListener: ((command: string, tab?: undefined) => void) | undefined;
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    setVaultClock(() => NOW);
+    commandListener = undefined;
+    vi.spyOn(fakeBrowser.commands.onCommand, 'addListener').mockImplementation((cb) => { commandListener = (command) => cb(command, undefined); });
+    await createVault('correct horse battery');
+  });
+  afterEach(() => {
+    setVaultClock(() => Date.now());
+  });
+
+  it('shows the active token on the badge in its colour, and its label, owner and environment in the title', async () => {
+    registerBackground();
+    const a = token({ label: 'Production EU', color: '#b3261e', owner: 'support@example.com' });
+    await saveToken(a, secretOf(a));
+    await eventually(async () => expect(await fakeBrowser.action.getBadgeText({})).toBe('Prod'));
+    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual([0xb3, 0x26, 0x1e, 255]);
+    expect(await fakeBrowser.action.getTitle({})).toBe('Tokenscope: Production EU — support@example.com on 127.0.0.1:8787');
+    await setActiveTokenId(null);
+    await eventually(async () => expect(await fakeBrowser.action.getBadgeText({})).toBe(''));
+    expect(await fakeBrowser.action.getTitle({})).toBe('Tokenscope: no active token');
+  });
+
+  it('registers no message handler: pages share state through storage only', () => {
+    const others = [fakeBrowser.runtime.onMessageExternal, fakeBrowser.runtime.onConnect, fakeBrowser.runtime.onConnectExternal]
+      .map((event) => vi.spyOn(event, 'addListener').mockImplementation(() => undefined));
+    registerBackground();
+    expect(fakeBrowser.runtime.onMessage.hasListener(() => undefined)).toBe(false);
+    expect((fakeBrowser.runtime.onMessage as unknown as { hasListeners(): boolean }).hasListeners()).toBe(false);
+    for (const spy of others) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('cycles through usable tokens on the keyboard command, skipping expired, production and secret-less ones', async () => {
+    registerBackground();
+    const a = token();
+    const expired = token({ expiresAt: NOW - 1 });
+    const prod = token({ production: true });
+    const b = token();
+    for (const t of [a, expired, prod, b]) await saveToken(t, secretOf(t));
+    expect(await getActiveTokenId()).toBe(a.id);
+    commandListener?.(CYCLE_COMMAND);
+    await eventually(async () => expect(await getActiveTokenId()).toBe(b.id));
+    expect(await cycleActiveToken(NOW)).toBe(a.id);
+    commandListener?.('something-else');
+    expect(await getActiveTokenId()).toBe(a.id);
+  });
+
+  it('nextUsableTokenId wraps around and returns null when nothing else is usable', () => {
+    const [a, b, c] = [token(), token(), token()];
+    const all = new Set([a.id, b.id, c.id]);
+    expect(nextUsableTokenId([a, b, c], c.id, all, NOW)).toBe(a.id);
+    expect(nextUsableTokenId([a, b, c], null, all, NOW)).toBe(a.id);
+    expect(nextUsableTokenId([a], a.id, all, NOW)).toBeNull();
+    expect(nextUsableTokenId([a, b], a.id, new Set([a.id]), NOW)).toBeNull();
+  });
+
+  it('locks the vault when the idle alarm fires after the idle period', async () => {
+    registerBackground();
+    expect(await getVaultState()).toBe('unlocked');
+    setVaultClock(() => NOW + 30 * 60_000 + 1);
+    await fakeBrowser.alarms.onAlarm.trigger({ name: AUTO_LOCK_ALARM, scheduledTime: NOW });
+    await eventually(async () => expect(await getVaultState()).toBe('locked'));
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+
+  it('starts a new browser session locked', async () => {
+    registerBackground();
+    await fakeBrowser.runtime.onStartup.trigger();
+    await eventually(async () => expect(await getVaultState()).toBe('locked'));
+  });
+
+  it('badge helpers: four characters, readable text colour, expired tokens greyed', () => {
+    expect(shortLabel('  Staging read-only ')).toBe('Stag');
+    expect(shortLabel('🚀prod')).toBe('🚀pro');
+    expect(readableOn('#ffffff')).toBe('#000000');
+    expect(readableOn('#1456c7')).toBe('#ffffff');
+    const t = token({ label: 'Old', expiresAt: NOW - 1, color: '#b3261e' });
+    expect(badgeFor([t], t.id, NOW)).toMatchObject({ text: 'Old', background: '#5a6170', title: expect.stringContaining('(expired)') });
+  });
+});
