@@ -13,6 +13,7 @@ import { settingsRoutes } from './routes/settings';
 import { entityRoutes } from './routes/entities';
 import { entityTypeRoutes } from './routes/entity-types';
 import { problemRoutes } from './routes/problems';
+import { metricRoutes } from './routes/metrics';
 import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
@@ -31,7 +32,7 @@ export interface AppOptions {
 
 /** Every v2 route with its authorisation rule. The authorisation matrix test enumerates this list. */
 export function routeTable(): RouteSpec[] {
-  return [...tokenRoutes, ...settingsRoutes, ...entityRoutes, ...entityTypeRoutes, ...problemRoutes];
+  return [...tokenRoutes, ...settingsRoutes, ...entityRoutes, ...entityTypeRoutes, ...problemRoutes, ...metricRoutes];
 }
 
 const MAX_BODY = 1024 * 1024;

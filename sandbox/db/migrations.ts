@@ -51,4 +51,37 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (entity_id, zone_id)
   ) WITHOUT ROWID;
   `,
+  // 1 -> 2: ingested (custom) metrics: descriptors, dimension keys in first-seen order, series, data points.
+  `
+  CREATE TABLE custom_metrics (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('gauge', 'count')),
+    unit TEXT,
+    display_name TEXT,
+    description TEXT,
+    created INTEGER NOT NULL,
+    last_written INTEGER
+  );
+  CREATE TABLE custom_metric_dimensions (
+    id INTEGER PRIMARY KEY,
+    metric_key TEXT NOT NULL REFERENCES custom_metrics(key) ON DELETE CASCADE,
+    dim_key TEXT NOT NULL,
+    UNIQUE (metric_key, dim_key)
+  );
+  CREATE TABLE custom_series (
+    id INTEGER PRIMARY KEY,
+    metric_key TEXT NOT NULL REFERENCES custom_metrics(key) ON DELETE CASCADE,
+    dims TEXT NOT NULL,
+    UNIQUE (metric_key, dims)
+  );
+  CREATE TABLE custom_points (
+    series_id INTEGER NOT NULL REFERENCES custom_series(id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL
+  );
+  CREATE INDEX custom_points_series_ts ON custom_points(series_id, ts);
+  `,
 ];

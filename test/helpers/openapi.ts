@@ -25,6 +25,37 @@ export const KNOWN_SPEC_DEVIATIONS: { schema: string; property: string; why: str
 
 type Json = Record<string, unknown>;
 
+/**
+ * Schemas the 1.254 spec lacks although the API answers with them: the metrics ingest answer
+ * (dynatrace-api.md 5.5; `ValidationResponse` and its parts as later spec versions define them).
+ * `error` and `warnings` are null when there is nothing to report.
+ */
+export const SCHEMAS_MISSING_FROM_SPEC: Record<string, Json> = {
+  ValidationResponse: {
+    type: 'object',
+    properties: {
+      linesOk: { type: 'integer', format: 'int32' },
+      linesInvalid: { type: 'integer', format: 'int32' },
+      error: { anyOf: [{ $ref: '#/components/schemas/MetricIngestError' }, { type: 'null' }] },
+      warnings: { anyOf: [{ $ref: '#/components/schemas/Warnings' }, { type: 'null' }] },
+    },
+  },
+  MetricIngestError: {
+    type: 'object',
+    properties: {
+      code: { type: 'integer', format: 'int32' },
+      message: { type: 'string' },
+      invalidLines: { type: 'array', items: { $ref: '#/components/schemas/InvalidLine' } },
+    },
+  },
+  InvalidLine: { type: 'object', properties: { line: { type: 'integer', format: 'int32' }, error: { type: 'string' } } },
+  Warnings: {
+    type: 'object',
+    properties: { message: { type: 'string' }, changedMetricKeys: { type: 'array', items: { $ref: '#/components/schemas/WarningLine' } } },
+  },
+  WarningLine: { type: 'object', properties: { line: { type: 'integer', format: 'int32' }, warning: { type: 'string' } } },
+};
+
 function tighten(node: unknown): void {
   if (Array.isArray(node)) { node.forEach(tighten); return; }
   if (typeof node !== 'object' || node === null) return;
@@ -40,6 +71,7 @@ function load() {
   if (cache) return cache;
   const spec = JSON.parse(readFileSync(path.resolve('reference/dynatrace-environment-api-v2.spec-1.254.json'), 'utf8')) as { components: { schemas: Record<string, Json> } };
   const schemas = spec.components.schemas;
+  for (const [name, schema] of Object.entries(SCHEMAS_MISSING_FROM_SPEC)) schemas[name] ??= structuredClone(schema);
   for (const d of KNOWN_SPEC_DEVIATIONS) {
     const props = schemas[d.schema]?.properties as Record<string, Json> | undefined;
     if (props?.[d.property]) d.patch(props[d.property]!);

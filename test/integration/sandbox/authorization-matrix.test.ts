@@ -93,6 +93,25 @@ describe('authorisation matrix generated from the route table', () => {
         if (foreign) s.push({ label: 'by-id foreign', path: `/api/v2/problems/${foreign.problemId}`, expect: ok(404) });
         return s;
       }
+      case 'GET /api/v2/metrics': return [{ label: 'list', path: '/api/v2/metrics?pageSize=500&fields=%2BdimensionDefinitions,%2BentityType', expect: ok(200) }];
+      case 'GET /api/v2/metrics/:metricKey{.+}': return [
+        { label: 'by-id', path: '/api/v2/metrics/builtin:host.disk.avail:names', expect: ok(200) },
+        { label: 'by-id (missing)', path: '/api/v2/metrics/builtin:no.such.metric', expect: ok(404) },
+      ];
+      case 'GET /api/v2/metrics/query': {
+        const q = (sel: string, extra = '') => `/api/v2/metrics/query?metricSelector=${encodeURIComponent(sel)}${extra}`;
+        const s: Sample[] = [
+          { label: 'list (names, parents)', path: q('builtin:host.cpu.usage:names,builtin:tech.generic.cpu.usage:parents:names,builtin:service.response.time:splitBy("dt.entity.service"):fold'), expect: ok(200) },
+          // No entity dimension: environment-wide access needed (zone-restricted owners get 403).
+          { label: 'environment-wide metric', path: q('builtin:billing.ddu.metrics.total'), expect: (cc) => (cc.zones ? 403 : 200) },
+        ];
+        if (foreignZone) {
+          s.push({ label: 'explicit foreign zone (mzSelector)', path: q('builtin:host.cpu.usage', `&mzSelector=${encodeURIComponent(`mzName("${foreignZone}")`)}`), expect: (_c, mode) => (mode === 'reject' ? 403 : 200) });
+          s.push({ label: 'explicit foreign zone (entity selector)', path: q('builtin:host.cpu.usage', `&entitySelector=${encodeURIComponent(`type(HOST),mzName("${foreignZone}")`)}`), expect: (_c, mode) => (mode === 'reject' ? 403 : 200) });
+        }
+        return s;
+      }
+      case 'POST /api/v2/metrics/ingest': return [{ label: 'ingest', path: '/api/v2/metrics/ingest', method: 'POST', body: 'matrix.sample.gauge,source=matrix 1', expect: ok(202) }];
       default:
         throw new Error(`route ${key} has no sample in the authorisation matrix: add one`);
     }
@@ -109,6 +128,9 @@ describe('authorisation matrix generated from the route table', () => {
       for (const spec of routeTable()) {
         for (const c of callers) {
           for (const withScope of [true, false]) {
+            // PATs cannot hold metrics.ingest (dynatrace-api.md 4.1), so no PAT with the scope can be minted:
+            // for PATs only the cell without the scope runs (403 missing scope); classic tokens run both.
+            if (withScope && c.email && spec.scope === 'metrics.ingest') continue;
             const scopes = spec.scope === null ? ['slo.read'] : withScope ? [spec.scope] : ['slo.read'];
             if (spec.scope === null && !withScope) continue;
             const token = c.email ? await sb.mintPat(c.email, scopes) : await sb.mintClassic(scopes);
