@@ -258,6 +258,7 @@ export const useTokensStore = defineStore('tokens', () => {
     if (stops.length > 0) return;
     stops = [
       watchTokens((next) => {
+        now.value = deps.now();
         tokens.value = next;
         void checkHostAccess().catch(() => undefined);
       }),

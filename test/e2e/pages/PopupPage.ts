@@ -1,9 +1,62 @@
 import type { Locator, Page } from 'playwright-core';
 
-/** The toolbar popup, opened as a tab (a real action popup cannot be opened from Playwright). */
+/**
+ * The toolbar popup, opened as a tab (a real action popup cannot be opened from Playwright). Finds everything by
+ * role and accessible name (product.md §5).
+ */
 export class PopupPage {
   constructor(readonly page: Page) {}
   heading(): Locator { return this.page.getByRole('heading', { name: 'Tokenscope' }); }
   tokenList(): Locator { return this.page.getByRole('list', { name: 'Tokens' }); }
   openDashboardButton(): Locator { return this.page.getByRole('button', { name: 'Open dashboard' }); }
+
+  // ---- vault ----
+  passphrase(): Locator { return this.page.getByRole('textbox', { name: 'Passphrase', exact: true }); }
+  createVaultButton(): Locator { return this.page.getByRole('button', { name: 'Create vault', exact: true }); }
+  unlockButton(): Locator { return this.page.getByRole('button', { name: 'Unlock', exact: true }); }
+  lockButton(): Locator { return this.page.getByRole('button', { name: 'Lock', exact: true }); }
+
+  // ---- list ----
+  item(label: string): Locator {
+    return this.tokenList().getByRole('listitem').filter({ has: this.page.getByRole('button', { name: `Use ${label}`, exact: true }) });
+  }
+  useButton(label: string): Locator { return this.page.getByRole('button', { name: `Use ${label}`, exact: true }); }
+  revokeButton(label: string): Locator { return this.page.getByRole('button', { name: `Revoke ${label}`, exact: true }); }
+  removeButton(label: string): Locator { return this.page.getByRole('button', { name: `Remove ${label}`, exact: true }); }
+  alert(): Locator { return this.page.getByRole('alert'); }
+  dialog(): Locator { return this.page.getByRole('dialog'); }
+
+  // ---- add ----
+  addTokenButton(): Locator { return this.page.getByRole('button', { name: 'Add token', exact: true }); }
+  environmentUrl(): Locator { return this.page.getByRole('textbox', { name: 'Environment URL', exact: true }); }
+  token(): Locator { return this.page.getByRole('textbox', { name: 'Token', exact: true }); }
+  label(): Locator { return this.page.getByRole('textbox', { name: 'Label', exact: true }); }
+  saveTokenButton(): Locator { return this.page.getByRole('button', { name: 'Save token', exact: true }); }
+  cancelButton(): Locator { return this.page.getByRole('button', { name: 'Cancel', exact: true }); }
+
+  // ---- create ----
+  createTokenButton(): Locator { return this.page.getByRole('button', { name: 'Create token', exact: true }); }
+  createWith(): Locator { return this.page.getByRole('combobox', { name: 'Create with' }); }
+  newTokenName(): Locator { return this.page.getByRole('textbox', { name: 'Name', exact: true }); }
+  revealedSecret(): Locator { return this.page.getByRole('textbox', { name: 'Secret (shown once)' }); }
+
+  async createVault(passphrase: string): Promise<void> {
+    await this.passphrase().fill(passphrase);
+    await this.createVaultButton().click();
+    await this.lockButton().waitFor();
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    await this.passphrase().fill(passphrase);
+    await this.unlockButton().click();
+  }
+
+  /** Fills and submits the add form (opening it first if needed). */
+  async addToken(environmentUrl: string, token: string, label: string): Promise<void> {
+    if (!(await this.saveTokenButton().isVisible())) await this.addTokenButton().click();
+    await this.environmentUrl().fill(environmentUrl);
+    await this.token().fill(token);
+    await this.label().fill(label);
+    await this.saveTokenButton().click();
+  }
 }

@@ -1,4 +1,4 @@
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Worker } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -15,6 +15,19 @@ export interface LoadedExtension {
   requestUrls: string[];
   open(pathAndHash: string): Promise<Page>;
   close(): Promise<void>;
+  /** The extension's service worker, e.g. to read `chrome.storage` with `worker.evaluate`. */
+  worker: Worker;
+  /** Every console line of the service worker (also pushed to `consoleLines`). */
+  workerConsoleLines: string[];
+}
+
+/** Options of {@link launchExtension}. */
+export interface LaunchOptions {
+  /**
+   * A profile directory to keep (e.g. to inspect `Default/Local Extension Settings/<id>` on disk afterwards).
+   * Default: a fresh temporary profile that Playwright deletes on close.
+   */
+  userDataDir?: string;
 }
 
 /**
@@ -22,11 +35,11 @@ export interface LoadedExtension {
  * Flags follow toolchain.md §5: without the background-networking ones Chromium keeps
  * trying to reach Google's hosts, which this network refuses.
  */
-export async function launchExtension(): Promise<LoadedExtension> {
+export async function launchExtension(options: LaunchOptions = {}): Promise<LoadedExtension> {
   if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No e2e build in ${EXTENSION_DIR}: run "npm run build:e2e" first.`);
   }
-  const context = await chromium.launchPersistentContext('', {
+  const context = await chromium.launchPersistentContext(options.userDataDir ?? '', {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -46,6 +59,11 @@ export async function launchExtension(): Promise<LoadedExtension> {
   context.on('page', watch);
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
+  const workerConsoleLines: string[] = [];
+  worker.on('console', (m: ConsoleMessage) => {
+    workerConsoleLines.push(m.text());
+    consoleLines.push(m.text());
+  });
   return {
     context,
     extensionId,
@@ -57,5 +75,7 @@ export async function launchExtension(): Promise<LoadedExtension> {
       return page;
     },
     close: () => context.close(),
+    worker,
+    workerConsoleLines,
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * What the popup's presentational components show. Plain shapes, filled in by the container (`App.vue`) from the
+ * stores: components never import stores or platform code, and never receive a secret (except `TokenSecretReveal`,
+ * which shows a new PAT's secret once).
+ */
+
+/** One stored token, as the list shows it. */
+export interface TokenItemView {
+  id: string;
+  label: string;
+  color: string;
+  owner: string;
+  /** Host of the environment (`abc12345.live.dynatrace.com`, `127.0.0.1:8787`). */
+  host: string;
+  scopes: readonly string[];
+  expiresAt: number | null;
+  production: boolean;
+  active: boolean;
+  expired: boolean;
+  expiresSoon: boolean;
+  /** A secret is stored (false only for damaged records). */
+  hasSecret: boolean;
+  /** Host access to this environment was revoked in the browser. */
+  accessMissing: boolean;
+  /** The origin to grant again when `accessMissing`. */
+  origin: string;
+}
+
+/** Tokens of one owner in one environment. */
+export interface TokenGroupView {
+  key: string;
+  host: string;
+  owner: string;
+  /** "3 of 5". */
+  personalCount: number;
+  limit: number;
+  tokens: TokenItemView[];
+}
+
+/** A stored token offered to create a new PAT with. */
+export interface CreatorView {
+  id: string;
+  label: string;
+  owner: string;
+  host: string;
+  personalCount: number;
+  limit: number;
+  canWrite: boolean;
+}
+
+/** An error to show inline (`role="alert"`), decoded by the store. */
+export interface NoticeView {
+  message: string;
+  /** A corrected value to offer (the `live` URL for an `apps` URL). */
+  suggestion?: string;
+  /** For missing host access: the origin to grant. */
+  origin?: string;
+}
+
+export interface AddTokenFormValue {
+  environmentUrl: string;
+  token: string;
+  label: string;
+  color: string;
+  production: boolean;
+}
+
+export interface CreateTokenFormValue {
+  creatorId: string;
+  name: string;
+  scopes: string[];
+  expiresInDays: number | null;
+  label: string;
+  color: string;
+  production: boolean;
+}
