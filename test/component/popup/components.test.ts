@@ -1,0 +1,282 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import ConfirmDialog from '../../../components/ConfirmDialog.vue';
+import ErrorNotice from '../../../components/ErrorNotice.vue';
+import TokenAddForm from '../../../components/TokenAddForm.vue';
+import TokenCreateForm from '../../../components/TokenCreateForm.vue';
+import TokenList from '../../../components/TokenList.vue';
+import TokenSecretReveal from '../../../components/TokenSecretReveal.vue';
+import VaultForm from '../../../components/VaultForm.vue';
+import VaultSettings from '../../../components/VaultSettings.vue';
+import type { CreatorView, TokenGroupView, TokenItemView } from '../../../components/token-view';
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const DAY = 86_400_000;
+
+function item(overrides: Partial<TokenItemView> = {}): TokenItemView {
+  return {
+    id: 'dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', label: 'Admin', color: '#1456c7', owner: 'admin@example.com', host: '127.0.0.1:8787',
+    scopes: ['metrics.read', 'apiTokens.write'], expiresAt: null, production: false, active: false, expired: false, expiresSoon: false,
+    hasSecret: true, accessMissing: false, origin: 'http://127.0.0.1:8787', ...overrides,
+  };
+}
+
+function group(tokens: TokenItemView[], overrides: Partial<TokenGroupView> = {}): TokenGroupView {
+  return { key: 'k', host: tokens[0]?.host ?? 'h', owner: tokens[0]?.owner ?? 'o', personalCount: tokens.length, limit: 5, tokens, ...overrides };
+}
+
+describe('ErrorNotice', () => {
+  it('is an alert region with the cause and optional actions', () => {
+    const w = mount(ErrorNotice, { props: { message: 'This token has expired.', title: 'Not saved' }, slots: { default: '<button>Retry</button>' } });
+    expect(w.get('[role="alert"]').text()).toContain('Not saved');
+    expect(w.get('[role="alert"]').text()).toContain('This token has expired.');
+    expect(w.find('button').text()).toBe('Retry');
+  });
+});
+
+describe('VaultForm', () => {
+  it('create mode: labelled passphrase field, "Create vault", emits the passphrase once and clears the field', async () => {
+    const w = mount(VaultForm, { props: { mode: 'create', busy: false, error: null, minLength: 8 }, attachTo: document.body });
+    const input = w.get('input#vault-passphrase');
+    expect(w.get('label[for="vault-passphrase"]').text()).toBe('Passphrase');
+    expect(input.attributes('type')).toBe('password');
+    expect(input.attributes('autocomplete')).toBe('new-password');
+    expect(document.activeElement).toBe(input.element);
+    await input.setValue('correct horse');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toEqual([['correct horse']]);
+    expect((input.element as HTMLInputElement).value).toBe('');
+    expect(w.get('button[type="submit"]').text()).toBe('Create vault');
+    expect(w.text()).toContain('cannot be recovered');
+    w.unmount();
+  });
+
+  it('unlock mode: "Unlock", the error as an alert, a way out when the passphrase is forgotten', async () => {
+    const w = mount(VaultForm, { props: { mode: 'unlock', busy: false, error: 'Wrong passphrase: the vault did not open.', minLength: 8 } });
+    expect(w.get('button[type="submit"]').text()).toBe('Unlock');
+    expect(w.get('[role="alert"]').text()).toContain('Wrong passphrase');
+    expect(w.get('input').attributes('aria-describedby')).toBe('vault-error');
+    await w.get('button.link').trigger('click');
+    expect(w.emitted('forget')).toHaveLength(1);
+  });
+
+  it('shows the passphrase on request and ignores submits while busy', async () => {
+    const w = mount(VaultForm, { props: { mode: 'unlock', busy: true, error: null, minLength: 8 } });
+    const toggle = w.get('button[aria-pressed]');
+    await toggle.trigger('click');
+    expect(w.get('input').attributes('type')).toBe('text');
+    expect(toggle.attributes('aria-pressed')).toBe('true');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toBeUndefined();
+    expect(w.get('[role="status"]').text()).toMatch(/Unlocking/);
+  });
+});
+
+describe('TokenList', () => {
+  it('is one list named "Tokens"; items carry label, owner, scopes, "n of 5" and a "Use <label>" button', () => {
+    const a = item({ active: true });
+    const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second', scopes: [] });
+    const c = item({ id: 'dt0c01.CCCCCCCCCCCCCCCCCCCCCCCC', label: 'Tenant', owner: 'me@x', host: 'abc.live.dynatrace.com' });
+    const w = mount(TokenList, { props: { groups: [group([a, b], { personalCount: 2 }), group([c])], now: NOW, busy: false } });
+    const list = w.get('ul[aria-label="Tokens"]');
+    const items = list.findAll('li');
+    expect(items).toHaveLength(3);
+    expect(items[0]!.attributes('aria-current')).toBe('true');
+    expect(items[1]!.attributes('aria-current')).toBeUndefined();
+    expect(items[0]!.text()).toContain('2 of 5 personal tokens');
+    expect(items[0]!.text()).toContain('127.0.0.1:8787 · admin@example.com');
+    expect(items[1]!.find('h3').exists()).toBe(false);
+    expect(items[2]!.text()).toContain('abc.live.dynatrace.com · me@x');
+    expect(items[0]!.text()).toContain('metrics.read, apiTokens.write');
+    expect(items[1]!.text()).toContain('no scopes');
+    expect(items[0]!.get('button[aria-label="Use Admin"]').attributes('disabled')).toBeDefined();
+    expect(items[0]!.text()).toContain('Active');
+    expect(items[1]!.get('button[aria-label="Use Second"]').attributes('disabled')).toBeUndefined();
+  });
+
+  it('emits use, revoke and remove with the token id', async () => {
+    const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second' });
+    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false } });
+    await w.get('button[aria-label="Use Second"]').trigger('click');
+    await w.get('button[aria-label="Revoke Second"]').trigger('click');
+    await w.get('button[aria-label="Remove Second"]').trigger('click');
+    expect(w.emitted('use')).toEqual([[b.id]]);
+    expect(w.emitted('revoke')).toEqual([[b.id]]);
+    expect(w.emitted('remove')).toEqual([[b.id]]);
+  });
+
+  it('marks expired tokens (cannot be used) and warns about tokens expiring within a week', () => {
+    const gone = item({ label: 'Old', expired: true, expiresAt: NOW - DAY });
+    const soon = item({ id: 'dt0c01.SSSSSSSSSSSSSSSSSSSSSSSS', label: 'Soon', expiresSoon: true, expiresAt: NOW + 3 * DAY });
+    const later = item({ id: 'dt0c01.LLLLLLLLLLLLLLLLLLLLLLLL', label: 'Later', expiresAt: Date.parse('2026-12-31T00:00:00Z') });
+    const w = mount(TokenList, { props: { groups: [group([gone, soon, later])], now: NOW, busy: false } });
+    const [g, s, l] = w.findAll('li');
+    expect(g!.text()).toContain('Expired May 31, 2026');
+    expect(g!.get('button[aria-label="Use Old"]').attributes('disabled')).toBeDefined();
+    expect(g!.get('button[aria-label="Use Old"]').attributes('aria-describedby')).toBeTruthy();
+    expect(g!.text()).toContain('cannot be used');
+    expect(s!.get('.expiry').text()).toBe('Expires in 3 days');
+    expect(s!.get('.expiry').classes()).toContain('warn');
+    expect(l!.get('.expiry').text()).toBe('Expires Dec 31, 2026');
+  });
+
+  it('says when host access was revoked and offers to grant it again', async () => {
+    const t = item({ accessMissing: true, origin: 'https://abc.live.dynatrace.com', host: 'abc.live.dynatrace.com' });
+    const w = mount(TokenList, { props: { groups: [group([t])], now: NOW, busy: false } });
+    expect(w.text()).toContain('No access to https://abc.live.dynatrace.com');
+    await w.get('button:not([aria-label])').trigger('click');
+    expect(w.emitted('grant')).toEqual([['https://abc.live.dynatrace.com']]);
+  });
+
+  it('tags production tokens and renders labels as text, never as HTML', () => {
+    const t = item({ label: '<img src=x onerror=alert(1)>', production: true });
+    const w = mount(TokenList, { props: { groups: [group([t])], now: NOW, busy: false } });
+    expect(w.find('img').exists()).toBe(false);
+    expect(w.text()).toContain('<img src=x onerror=alert(1)>');
+    expect(w.text()).toContain('Production');
+  });
+});
+
+describe('TokenAddForm', () => {
+  const props = { busy: false, error: null, colors: ['#1456c7', '#0f7b3f'], defaultColor: '#0f7b3f' };
+
+  it('has the labelled fields and emits what was typed', async () => {
+    const w = mount(TokenAddForm, { props });
+    expect(w.findAll('label').map((l) => l.text())).toEqual(['Environment URL', 'Token', 'Label', 'Colour', 'Production (ask before switching to it)']);
+    expect(w.get('#add-token').attributes('type')).toBe('password');
+    await w.get('#add-url').setValue('http://127.0.0.1:8787');
+    await w.get('#add-token').setValue('dt0c01.X');
+    await w.get('#add-label').setValue('Mine');
+    await w.get('#add-production').setValue(true);
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toEqual([[{ environmentUrl: 'http://127.0.0.1:8787', token: 'dt0c01.X', label: 'Mine', color: '#0f7b3f', production: true }]]);
+    expect(w.get('button[type="submit"]').text()).toBe('Save token');
+  });
+
+  it('shows the decoded error as an alert and offers the suggested URL', async () => {
+    const w = mount(TokenAddForm, { props: { ...props, error: { message: 'Use https://abc.live.dynatrace.com instead.', suggestion: 'https://abc.live.dynatrace.com' } } });
+    expect(w.get('[role="alert"]').text()).toContain('Use https://abc.live.dynatrace.com instead.');
+    await w.get('[role="alert"] button').trigger('click');
+    expect((w.get('#add-url').element as HTMLInputElement).value).toBe('https://abc.live.dynatrace.com');
+  });
+
+  it('cancel clears the token it was given', async () => {
+    const w = mount(TokenAddForm, { props });
+    await w.get('#add-token').setValue('dt0c01.SECRET');
+    await w.findAll('button').find((b) => b.text() === 'Cancel')!.trigger('click');
+    expect((w.get('#add-token').element as HTMLInputElement).value).toBe('');
+    expect(w.emitted('cancel')).toHaveLength(1);
+  });
+
+  it('says it is checking while busy and does not submit twice', async () => {
+    const w = mount(TokenAddForm, { props: { ...props, busy: true } });
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toBeUndefined();
+    expect(w.get('[role="status"]').text()).toMatch(/Checking/);
+  });
+});
+
+describe('TokenCreateForm', () => {
+  const creators: CreatorView[] = [
+    { id: 'dt0c01.RRRRRRRRRRRRRRRRRRRRRRRR', label: 'Reader', owner: 'a@x', host: 'h', personalCount: 1, limit: 5, canWrite: false },
+    { id: 'dt0c01.WWWWWWWWWWWWWWWWWWWWWWWW', label: 'Writer', owner: 'a@x', host: 'h', personalCount: 3, limit: 5, canWrite: true },
+  ];
+  const props = { creators, busy: false, error: null, colors: ['#1456c7'], defaultColor: '#1456c7' };
+
+  it('preselects a creator with apiTokens.write, shows the owner\'s count, and emits the analyst preset by default', async () => {
+    const w = mount(TokenCreateForm, { props });
+    expect((w.get('select#create-with').element as HTMLSelectElement).value).toBe(creators[1]!.id);
+    expect(w.text()).toContain('3 of 5 personal tokens');
+    expect(w.get('select#create-with').text()).toContain('(no apiTokens.write)');
+    await w.get('#create-name').setValue('new one');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')?.[0]?.[0]).toEqual({
+      creatorId: creators[1]!.id, name: 'new one', scopes: ['metrics.read', 'entities.read', 'problems.read'], expiresInDays: 30,
+      label: '', color: '#1456c7', production: false,
+    });
+  });
+
+  it('support preset, custom scopes and a token that never expires', async () => {
+    const w = mount(TokenCreateForm, { props });
+    await w.get('#preset-support').setValue(true);
+    await w.get('#create-expiry').setValue('never');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')?.[0]?.[0]).toMatchObject({ scopes: ['metrics.read', 'entities.read', 'problems.read', 'settings.read', 'apiTokens.read'], expiresInDays: null });
+    await w.get('#preset-custom').setValue(true);
+    await w.get('#scope-slo\\.read').setValue(true);
+    await w.get('#create-expiry').setValue('7');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')?.[1]?.[0]).toMatchObject({ scopes: ['slo.read'], expiresInDays: 7 });
+  });
+
+  it('explains what is needed when no token can create one, and shows errors as alerts', () => {
+    const empty = mount(TokenCreateForm, { props: { ...props, creators: [] } });
+    expect(empty.text()).toContain('needs a stored token of the same user with the scope apiTokens.write');
+    expect(empty.get('button[type="submit"]').attributes('disabled')).toBeDefined();
+    const failed = mount(TokenCreateForm, { props: { ...props, error: { message: 'a@x already has 5 of 5 personal access tokens.' } } });
+    expect(failed.get('[role="alert"]').text()).toContain('5 of 5');
+  });
+});
+
+describe('TokenSecretReveal', () => {
+  it('shows the secret once, selected, with copy and done', async () => {
+    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 'dt0c01.X.Y', stored: true, copied: false }, attachTo: document.body });
+    const input = w.get('input');
+    expect(input.attributes('readonly')).toBeDefined();
+    expect((input.element as HTMLInputElement).value).toBe('dt0c01.X.Y');
+    expect(document.activeElement).toBe(input.element);
+    await w.findAll('button')[0]!.trigger('click');
+    await w.findAll('button')[1]!.trigger('click');
+    expect(w.emitted('copy')).toHaveLength(1);
+    expect(w.emitted('done')).toHaveLength(1);
+    await w.setProps({ copied: true });
+    expect(w.get('[role="status"]').text()).toBe('Copied to the clipboard.');
+    w.unmount();
+  });
+
+  it('warns that it is the only copy when it could not be stored', () => {
+    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 's', stored: false, copied: false } });
+    expect(w.text()).toContain('could not be stored');
+  });
+});
+
+describe('ConfirmDialog', () => {
+  it('opens as a modal dialog with the safe choice focused, and reports the answer', async () => {
+    const w = mount(ConfirmDialog, { props: { open: false, title: 'Switch?', message: 'It is production.', confirmLabel: 'Switch' }, attachTo: document.body });
+    const dialog = w.get('dialog').element as HTMLDialogElement;
+    expect(dialog.open).toBe(false);
+    await w.setProps({ open: true });
+    await nextTick();
+    expect(dialog.open).toBe(true);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    expect(w.get('dialog').attributes('aria-labelledby')).toBe('confirm-title');
+    await w.findAll('button')[0]!.trigger('click');
+    expect(w.emitted('confirm')).toHaveLength(1);
+    dialog.dispatchEvent(new Event('cancel', { cancelable: true }));
+    expect(w.emitted('cancel')).toHaveLength(1);
+    await w.setProps({ open: false });
+    await nextTick();
+    expect(dialog.open).toBe(false);
+    w.unmount();
+  });
+});
+
+describe('VaultSettings', () => {
+  it('emits the idle period, a passphrase change (fields cleared) and forget', async () => {
+    const w = mount(VaultSettings, { props: { autoLockMinutes: 30, choices: [5, 30, 60], busy: false, error: null, changed: false } });
+    expect(w.get('select').text()).toContain('30 minutes');
+    expect(w.get('select').text()).toContain('1 hour');
+    await w.get('select').setValue('5');
+    expect(w.emitted('update:autoLockMinutes')).toEqual([[5]]);
+    await w.get('#current-passphrase').setValue('old passphrase');
+    await w.get('#new-passphrase').setValue('new passphrase');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('changePassphrase')).toEqual([['old passphrase', 'new passphrase']]);
+    expect((w.get('#new-passphrase').element as HTMLInputElement).value).toBe('');
+    await w.findAll('button').find((b) => b.text() === 'Forget all')!.trigger('click');
+    expect(w.emitted('forget')).toHaveLength(1);
+    await w.setProps({ error: 'The current passphrase is not correct.' });
+    expect(w.get('[role="alert"]').text()).toContain('not correct');
+  });
+});
