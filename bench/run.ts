@@ -21,8 +21,8 @@ function report(f: Figure) {
   console.log(`${f.id.padEnd(4)} ${f.name}: ${typeof f.value === 'number' ? +f.value.toFixed(3) : f.value} ${f.unit}${f.target ? ` (target ${f.target})` : ''}${mark}`);
 }
 
-async function step(id: string, fn: () => Promise<void>) {
-  if (only.length && !only.includes(id)) return;
+async function step(id: string, fn: () => Promise<void>, ids: string[] = [id]) {
+  if (only.length && !ids.some((i) => only.includes(i))) return;
   try { await fn(); } catch (e) { report({ id, name: 'failed', value: String(e instanceof Error ? e.message : e), unit: '' }); }
 }
 
@@ -42,7 +42,7 @@ await step('3', async () => {
   const r = await chartFigure();
   report({ id: '3', name: `chart render ${r.series}x${r.points}: MetricChart ${r.ours.toFixed(0)} ms vs bare chart.js ${r.bare.toFixed(0)} ms`, value: r.ours / r.bare, unit: 'x', target: '<= 1.25x', met: r.ours / r.bare <= 1.25, detail: r });
 });
-await step('4', async () => { await sandboxFigures(report, only); });
+await step('4', async () => { await sandboxFigures(report, only); }, ['4', '5', '7', '8']);
 await step('6', async () => {
   const r = await switchFigure();
   report({ id: '6', name: `token switch, 8 tiles vs 1 tile under ${r.latencyMs} ms latency (${r.eight.toFixed(0)} ms vs ${r.one.toFixed(0)} ms)`, value: r.eight / r.one, unit: 'x', target: '<= 1.5x', met: r.eight / r.one <= 1.5, detail: r });

@@ -63,7 +63,7 @@ async function prism() {
 
 /** Figures 4, 5, 7 and 8: the sandbox on the demo and the large world, each in its own process. */
 export async function sandboxFigures(report: Report, only: string[]) {
-  const want = (id: string) => !only.length || only.includes(id) || only.includes('4');
+  const want = (id: string) => !only.length || only.includes(id);
   const dir = tempDir('bench-sb-');
   const demo = await spawnSandbox(['--db', path.join(dir, 'demo.db'), '--admin-key', KEY]);
   const largeStart = performance.now();

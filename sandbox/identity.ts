@@ -1,5 +1,5 @@
 import type { Db } from './db/database';
-import { immediate } from './db/database';
+import { immediate, prep } from './db/database';
 import { badParameter, SandboxError } from './errors';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -29,32 +29,35 @@ export function hasRole(access: UserAccess, role: Role): boolean {
 }
 
 export function listZones(db: Db): Zone[] {
-  return db.prepare('SELECT id, name FROM zones ORDER BY name').all() as Zone[];
+  return prep(db, 'SELECT id, name FROM zones ORDER BY name').all() as Zone[];
 }
 
 export function findUser(db: Db, email: string): UserRecord | undefined {
-  return db.prepare('SELECT id, email, name FROM users WHERE email = ?').get(email) as UserRecord | undefined;
+  return prep(db, 'SELECT id, email, name FROM users WHERE email = ?').get(email) as UserRecord | undefined;
 }
 
-export function loadAccess(db: Db, userId: number): UserAccess | null {
-  const user = db.prepare('SELECT id, email, name FROM users WHERE id = ?').get(userId) as UserRecord | undefined;
-  if (!user) return null;
-  const grants = db.prepare('SELECT role, zone_id AS zoneId FROM grants WHERE user_id = ?').all(userId) as { role: Role; zoneId: string | null }[];
+/** `zones`: the environment's zones when the caller has them at hand (the loaded world), saving a query. */
+export function loadAccess(db: Db, userId: number, zones?: readonly Zone[]): UserAccess | null {
+  // One query: the user and each grant with its zone (LEFT JOINs keep a user without grants).
+  const rows = prep(db, `SELECT u.email, u.name, g.role, g.zone_id AS zoneId, z.name AS zoneName
+    FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN zones z ON z.id = g.zone_id WHERE u.id = ?`).all(userId) as
+    { email: string; name: string; role: Role | null; zoneId: string | null; zoneName: string | null }[];
+  const first = rows[0];
+  if (!first) return null;
   let maxRole: Role | null = null;
   let environmentWide = false;
   const zoneIds = new Set<string>();
-  for (const g of grants) {
+  const zoneNames = new Set<string>();
+  for (const g of rows) {
+    if (g.role === null) continue;
     if (maxRole === null || RANK[g.role] > RANK[maxRole]) maxRole = g.role;
     if (g.zoneId === null || g.role === 'admin') environmentWide = true;
-    else zoneIds.add(g.zoneId);
+    else { zoneIds.add(g.zoneId); zoneNames.add(g.zoneName ?? g.zoneId); }
   }
-  const zones = listZones(db);
-  const visible = environmentWide ? zones : zones.filter((z) => zoneIds.has(z.id));
-  return {
-    user, maxRole, environmentWide,
-    zoneIds: new Set(visible.map((z) => z.id)),
-    zoneNames: new Set(visible.map((z) => z.name)),
-  };
+  if (environmentWide) {
+    for (const z of zones ?? listZones(db)) { zoneIds.add(z.id); zoneNames.add(z.name); }
+  }
+  return { user: { id: userId, email: first.email, name: first.name }, maxRole, environmentWide, zoneIds, zoneNames };
 }
 
 function validateGrants(db: Db, input: unknown): { role: Role; zoneId: string | null }[] {
@@ -88,14 +91,14 @@ export function createUser(db: Db, now: number, body: { email: unknown; name?: u
   return immediate(db, () => {
     const grants = validateGrants(db, body.grants ?? []);
     if (findUser(db, email)) throw new SandboxError(409, `User '${email}' already exists`);
-    const id = Number(db.prepare('INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)').run(email, (name as string | undefined) ?? email, now).lastInsertRowid);
+    const id = Number(prep(db, 'INSERT INTO users (email, name, created_at) VALUES (?, ?, ?)').run(email, (name as string | undefined) ?? email, now).lastInsertRowid);
     insertGrants(db, id, grants);
     return { id, email, name: (name as string | undefined) ?? email };
   });
 }
 
 function insertGrants(db: Db, userId: number, grants: { role: Role; zoneId: string | null }[]): void {
-  const stmt = db.prepare('INSERT INTO grants (user_id, role, zone_id) VALUES (?, ?, ?)');
+  const stmt = prep(db, 'INSERT INTO grants (user_id, role, zone_id) VALUES (?, ?, ?)');
   for (const g of grants) stmt.run(userId, g.role, g.zoneId);
 }
 
@@ -104,7 +107,7 @@ export function replaceGrants(db: Db, email: string, grants: unknown): void {
     const user = findUser(db, email);
     if (!user) throw new SandboxError(404, `User '${email}' not found`);
     const valid = validateGrants(db, grants);
-    db.prepare('DELETE FROM grants WHERE user_id = ?').run(user.id);
+    prep(db, 'DELETE FROM grants WHERE user_id = ?').run(user.id);
     insertGrants(db, user.id, valid);
   });
 }
@@ -117,17 +120,17 @@ export function deleteUser(db: Db, email: string, afterFirstStatement?: () => vo
   immediate(db, () => {
     const user = findUser(db, email);
     if (!user) throw new SandboxError(404, `User '${email}' not found`);
-    db.prepare('DELETE FROM tokens WHERE user_id = ?').run(user.id);
+    prep(db, 'DELETE FROM tokens WHERE user_id = ?').run(user.id);
     afterFirstStatement?.();
-    db.prepare('DELETE FROM grants WHERE user_id = ?').run(user.id);
-    db.prepare('DELETE FROM users WHERE id = ?').run(user.id);
+    prep(db, 'DELETE FROM grants WHERE user_id = ?').run(user.id);
+    prep(db, 'DELETE FROM users WHERE id = ?').run(user.id);
   });
 }
 
 export function listUsers(db: Db): { email: string; name: string; grants: GrantInput[]; personalTokens: number }[] {
-  const users = db.prepare('SELECT id, email, name FROM users ORDER BY email').all() as UserRecord[];
-  const grants = db.prepare(`SELECT g.user_id AS userId, g.role, z.name AS zone FROM grants g LEFT JOIN zones z ON z.id = g.zone_id ORDER BY g.id`).all() as { userId: number; role: Role; zone: string | null }[];
-  const counts = new Map((db.prepare('SELECT user_id AS userId, count(*) AS n FROM tokens WHERE personal = 1 GROUP BY user_id').all() as { userId: number; n: number }[]).map((r) => [r.userId, r.n]));
+  const users = prep(db, 'SELECT id, email, name FROM users ORDER BY email').all() as UserRecord[];
+  const grants = prep(db, `SELECT g.user_id AS userId, g.role, z.name AS zone FROM grants g LEFT JOIN zones z ON z.id = g.zone_id ORDER BY g.id`).all() as { userId: number; role: Role; zone: string | null }[];
+  const counts = new Map((prep(db, 'SELECT user_id AS userId, count(*) AS n FROM tokens WHERE personal = 1 GROUP BY user_id').all() as { userId: number; n: number }[]).map((r) => [r.userId, r.n]));
   return users.map((u) => {
     const mine = grants.filter((g) => g.userId === u.id);
     const byRole = new Map<Role, GrantInput>();

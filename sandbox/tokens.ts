@@ -1,5 +1,5 @@
 import type { Db } from './db/database';
-import { immediate } from './db/database';
+import { immediate, prep } from './db/database';
 import { badParameter, errors, SandboxError } from './errors';
 import { digestMatches, newTokenSecret, splitToken } from './auth/secrets';
 import { getSettings } from './settings';
@@ -38,14 +38,14 @@ function fromRaw(r: RawRow): TokenRow {
 const COLUMNS = 'id, name, owner, user_id, personal, enabled, scopes, created_at, modified_at, expires_at, last_used_at, last_used_ip';
 
 export function getToken(db: Db, id: string): TokenRow | undefined {
-  const r = db.prepare(`SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(id) as RawRow | undefined;
+  const r = prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(id) as RawRow | undefined;
   return r && fromRaw(r);
 }
 
 export function listTokens(db: Db, userId?: number): TokenRow[] {
   const rows = userId === undefined
-    ? db.prepare(`SELECT ${COLUMNS}, digest FROM tokens`).all()
-    : db.prepare(`SELECT ${COLUMNS}, digest FROM tokens WHERE user_id = ?`).all(userId);
+    ? prep(db, `SELECT ${COLUMNS}, digest FROM tokens`).all()
+    : prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE user_id = ?`).all(userId);
   return (rows as RawRow[]).map(fromRaw);
 }
 
@@ -88,12 +88,12 @@ export function mintToken(db: Db, now: number, req: MintRequest): { id: string; 
   immediate(db, () => {
     if (req.personal) {
       if (!getSettings(db).patEnabled) throw new SandboxError(400, 'Personal access tokens are disabled in this environment');
-      const { n } = db.prepare('SELECT count(*) AS n FROM tokens WHERE personal = 1 AND user_id = ?').get(req.userId) as { n: number };
+      const { n } = prep(db, 'SELECT count(*) AS n FROM tokens WHERE personal = 1 AND user_id = ?').get(req.userId) as { n: number };
       if (n >= MAX_PATS_PER_USER) {
         throw new SandboxError(400, `The maximum of five personal access tokens for user '${req.owner}' is reached`);
       }
     }
-    db.prepare(`INSERT INTO tokens (id, digest, name, owner, user_id, personal, enabled, scopes, created_at, expires_at)
+    prep(db, `INSERT INTO tokens (id, digest, name, owner, user_id, personal, enabled, scopes, created_at, expires_at)
       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`).run(
       secret.id, secret.digest, req.name, req.owner, req.userId, req.personal ? 1 : 0, JSON.stringify(req.scopes), now, req.expiresAt,
     );
@@ -108,7 +108,7 @@ export function mintToken(db: Db, now: number, req: MintRequest): { id: string; 
 export function verifyToken(db: Db, presented: string, now: number): TokenRow {
   const parts = splitToken(presented);
   if (!parts) throw errors.invalidToken();
-  const raw = db.prepare(`SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(parts.id) as RawRow | undefined;
+  const raw = prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(parts.id) as RawRow | undefined;
   if (!raw || !digestMatches(presented, raw.digest)) throw errors.invalidToken();
   const row = fromRaw(raw);
   if (row.expiresAt !== null && row.expiresAt <= now) throw errors.expired();
@@ -120,7 +120,7 @@ export function verifyToken(db: Db, presented: string, now: number): TokenRow {
 export function findBySecret(db: Db, presented: string): TokenRow | undefined {
   const parts = splitToken(presented);
   if (!parts) return undefined;
-  const raw = db.prepare(`SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(parts.id) as RawRow | undefined;
+  const raw = prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(parts.id) as RawRow | undefined;
   return raw && digestMatches(presented, raw.digest) ? fromRaw(raw) : undefined;
 }
 
@@ -128,7 +128,7 @@ export function findBySecret(db: Db, presented: string): TokenRow | undefined {
 export function touchToken(db: Db, row: TokenRow, now: number, ip: string): void {
   if (row.lastUsedAt !== null && now - row.lastUsedAt < 60_000 && row.lastUsedIp === ip) return;
   immediate(db, () => {
-    db.prepare('UPDATE tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ? OR last_used_ip IS NOT ?)')
+    prep(db, 'UPDATE tokens SET last_used_at = ?, last_used_ip = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ? OR last_used_ip IS NOT ?)')
       .run(now, ip, row.id, now - 60_000, ip);
   });
 }
@@ -137,15 +137,15 @@ export function updateToken(db: Db, id: string, now: number, patch: { name?: str
   immediate(db, () => {
     if (patch.name !== undefined || patch.scopes !== undefined) {
       // modifiedDate follows name and scope changes, not enabling/disabling (dynatrace-api.md §3.2).
-      db.prepare('UPDATE tokens SET name = coalesce(?, name), scopes = coalesce(?, scopes), modified_at = ? WHERE id = ?')
+      prep(db, 'UPDATE tokens SET name = coalesce(?, name), scopes = coalesce(?, scopes), modified_at = ? WHERE id = ?')
         .run(patch.name ?? null, patch.scopes ? JSON.stringify(patch.scopes) : null, now, id);
     }
-    if (patch.enabled !== undefined) db.prepare('UPDATE tokens SET enabled = ? WHERE id = ?').run(patch.enabled ? 1 : 0, id);
+    if (patch.enabled !== undefined) prep(db, 'UPDATE tokens SET enabled = ? WHERE id = ?').run(patch.enabled ? 1 : 0, id);
   });
 }
 
 export function deleteToken(db: Db, id: string): boolean {
-  return immediate(db, () => db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes > 0);
+  return immediate(db, () => prep(db, 'DELETE FROM tokens WHERE id = ?').run(id).changes > 0);
 }
 
 export function iso(ms: number | null): string | undefined {

@@ -39,3 +39,17 @@ function migrate(db: Db): void {
 export function immediate<T>(db: Db, fn: () => T): T {
   return db.transaction(fn).immediate();
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement, cached per connection: better-sqlite3 parses SQL on every `prepare`, which
+ * dominated the cost of a small authenticated read before this cache.
+ */
+export function prep(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) { cache = new Map(); statements.set(db, cache); }
+  let s = cache.get(sql);
+  if (!s) { s = db.prepare(sql); cache.set(sql, s); }
+  return s;
+}

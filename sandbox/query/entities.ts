@@ -66,44 +66,61 @@ function propertyValues(e: EntityRecord, property: string): string[] | undefined
  * Evaluates a parsed entity selector against the world. Candidates come from the type index
  * (or the id index for `entityId`), so a query never scans types it does not name.
  */
-export function evaluateEntitySelector(sel: EntitySelector, ctx: EvalContext): EntityRecord[] {
-  const nested = new Map<EntitySelector, Set<string>>();
-  const matchSet = (s: EntitySelector): Set<string> => {
-    let hit = nested.get(s);
-    if (!hit) { hit = new Set(evaluateEntitySelector(s, ctx).map((e) => e.entityId)); nested.set(s, hit); }
-    return hit;
-  };
-  const timeCache = new Map<string, number | null>();
-  const timeOf = (t: string) => {
-    if (!timeCache.has(t)) { const r = parseTimeValue(t, ctx.now); timeCache.set(t, r.ok ? r.value : null); }
-    return timeCache.get(t)!;
-  };
-  const matches = (e: EntityRecord, c: EntityCriterion): boolean => {
-    switch (c.kind) {
-      case 'type': return e.type === c.entityType;
-      case 'entityId': return c.ids.includes(e.entityId);
-      case 'entityName': return nameMatches(e.displayName, c);
-      case 'attribute': { const vs = propertyValues(e, c.property); return !!vs && vs.some((v) => c.values.includes(v)); }
-      case 'attributeExists': return propertyValues(e, c.property) !== undefined;
-      case 'tag': return c.tags.some((f) => tagMatches(e, f));
-      case 'mzId': return e.zoneIds.some((z) => c.ids.includes(z));
-      case 'mzName': return e.zoneIds.some((z) => c.names.includes(ctx.world.zoneById.get(z)?.name ?? ''));
-      case 'healthState': return e.healthState === c.state;
-      case 'firstSeenTms': {
-        const t = timeOf(c.time);
-        if (t === null) return false;
-        return c.operator === 'lt' ? e.firstSeenTms < t : c.operator === 'lte' ? e.firstSeenTms <= t : c.operator === 'gt' ? e.firstSeenTms > t : e.firstSeenTms >= t;
-      }
-      case 'deletedEntities': return true; // the world holds no deleted entities
-      case 'relationship': {
-        const targets = (c.direction === 'from' ? e.fromRelationships : e.toRelationships)[c.relation];
-        if (!targets?.length) return false;
-        const set = matchSet(c.selector);
-        return targets.some((id) => set.has(id));
-      }
-      case 'not': return !matches(e, c.criterion);
+interface EvalState {
+  ctx: EvalContext;
+  nested: Map<EntitySelector, Set<string>>;
+  times: Map<string, number | null>;
+}
+
+function timeOf(state: EvalState, t: string): number | null {
+  if (!state.times.has(t)) { const r = parseTimeValue(t, state.ctx.now); state.times.set(t, r.ok ? r.value : null); }
+  return state.times.get(t)!;
+}
+
+function matchSet(state: EvalState, s: EntitySelector): Set<string> {
+  let hit = state.nested.get(s);
+  if (!hit) { hit = new Set(evaluateWith(s, state).map((e) => e.entityId)); state.nested.set(s, hit); }
+  return hit;
+}
+
+// Module-level (not per-call closures): the evaluator runs on every list request.
+function matches(e: EntityRecord, c: EntityCriterion, state: EvalState): boolean {
+  switch (c.kind) {
+    case 'type': return e.type === c.entityType;
+    case 'entityId': return c.ids.includes(e.entityId);
+    case 'entityName': return nameMatches(e.displayName, c);
+    case 'attribute': { const vs = propertyValues(e, c.property); return !!vs && vs.some((v) => c.values.includes(v)); }
+    case 'attributeExists': return propertyValues(e, c.property) !== undefined;
+    case 'tag': return c.tags.some((f) => tagMatches(e, f));
+    case 'mzId': return e.zoneIds.some((z) => c.ids.includes(z));
+    case 'mzName': return e.zoneIds.some((z) => c.names.includes(state.ctx.world.zoneById.get(z)?.name ?? ''));
+    case 'healthState': return e.healthState === c.state;
+    case 'firstSeenTms': {
+      const t = timeOf(state, c.time);
+      if (t === null) return false;
+      return c.operator === 'lt' ? e.firstSeenTms < t : c.operator === 'lte' ? e.firstSeenTms <= t : c.operator === 'gt' ? e.firstSeenTms > t : e.firstSeenTms >= t;
     }
-  };
+    case 'deletedEntities': return true; // the world holds no deleted entities
+    case 'relationship': {
+      const targets = (c.direction === 'from' ? e.fromRelationships : e.toRelationships)[c.relation];
+      if (!targets?.length) return false;
+      const set = matchSet(state, c.selector);
+      return targets.some((id) => set.has(id));
+    }
+    case 'not': return !matches(e, c.criterion, state);
+  }
+}
+
+/**
+ * Evaluates a parsed entity selector against the world. Candidates come from the type index
+ * (or the id index for `entityId`), so a query never scans types it does not name.
+ */
+export function evaluateEntitySelector(sel: EntitySelector, ctx: EvalContext): EntityRecord[] {
+  return evaluateWith(sel, { ctx, nested: new Map(), times: new Map() });
+}
+
+function evaluateWith(sel: EntitySelector, state: EvalState): EntityRecord[] {
+  const { ctx } = state;
   let candidates: Iterable<EntityRecord>;
   const idCrit = sel.criteria.find((c) => c.kind === 'entityId');
   const type = sel.criteria.find((c) => c.kind === 'type');
@@ -116,7 +133,10 @@ export function evaluateEntitySelector(sel: EntitySelector, ctx: EvalContext): E
   }
   const out: EntityRecord[] = [];
   for (const e of candidates) {
-    if (isVisible(e, ctx.visibleZones) && sel.criteria.every((c) => matches(e, c))) out.push(e);
+    if (!isVisible(e, ctx.visibleZones)) continue;
+    let ok = true;
+    for (const c of sel.criteria) if (!matches(e, c, state)) { ok = false; break; }
+    if (ok) out.push(e);
   }
   return out;
 }
