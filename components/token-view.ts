@@ -14,6 +14,8 @@ export interface TokenItemView {
   host: string;
   scopes: readonly string[];
   expiresAt: number | null;
+  /** Last use the server reported at the last check, `null` if never used. */
+  lastUsedAt: number | null;
   production: boolean;
   active: boolean;
   expired: boolean;

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 function item(overrides: Partial<TokenItemView> = {}): TokenItemView {
   return {
     id: 'dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', label: 'Admin', color: '#1456c7', owner: 'admin@example.com', host: '127.0.0.1:8787',
-    scopes: ['metrics.read', 'apiTokens.write'], expiresAt: null, production: false, active: false, expired: false, expiresSoon: false,
+    scopes: ['metrics.read', 'apiTokens.write'], expiresAt: null, lastUsedAt: null, production: false, active: false, expired: false, expiresSoon: false,
     hasSecret: true, accessMissing: false, origin: 'http://127.0.0.1:8787', ...overrides,
   };
 }
@@ -110,8 +110,10 @@ describe('TokenList', () => {
     const gone = item({ label: 'Old', expired: true, expiresAt: NOW - DAY });
     const soon = item({ id: 'dt0c01.SSSSSSSSSSSSSSSSSSSSSSSS', label: 'Soon', expiresSoon: true, expiresAt: NOW + 3 * DAY });
     const later = item({ id: 'dt0c01.LLLLLLLLLLLLLLLLLLLLLLLL', label: 'Later', expiresAt: Date.parse('2026-12-31T00:00:00Z') });
-    const w = mount(TokenList, { props: { groups: [group([gone, soon, later])], now: NOW, busy: false } });
-    const [g, s, l] = w.findAll('li');
+    const used = item({ id: 'dt0c01.UUUUUUUUUUUUUUUUUUUUUUUU', label: 'Used', lastUsedAt: Date.parse('2026-05-01T00:00:00Z') });
+    const w = mount(TokenList, { props: { groups: [group([gone, soon, later, used])], now: NOW, busy: false } });
+    const [g, s, l, u] = w.findAll('li');
+    expect(u!.get('.used').text()).toBe('Last used May 1, 2026');
     expect(g!.text()).toContain('Expired May 31, 2026');
     expect(g!.get('button[aria-label="Use Old"]').attributes('disabled')).toBeDefined();
     expect(g!.get('button[aria-label="Use Old"]').attributes('aria-describedby')).toBeTruthy();
@@ -119,6 +121,7 @@ describe('TokenList', () => {
     expect(s!.get('.expiry').text()).toBe('Expires in 3 days');
     expect(s!.get('.expiry').classes()).toContain('warn');
     expect(l!.get('.expiry').text()).toBe('Expires Dec 31, 2026');
+    expect(l!.get('.used').text()).toBe('Not used yet');
   });
 
   it('says when host access was revoked and offers to grant it again', async () => {
