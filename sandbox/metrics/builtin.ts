@@ -11,9 +11,9 @@
 import { hashString } from '../world/rng';
 import type { EntityRecord, World } from '../world/world';
 import type { Aggregation, AggregationName } from '../../lib/selectors/metric-ast';
-import { dailyMean, DAY, isWeekend, MINUTE, mix, noiseMean, unit } from './noise';
+import { dailyMean, DAY, isWeekend, MINUTE, mix, noiseMean, unit, type NoiseOut } from './noise';
 import type { Slots } from './slots';
-import { Raw, type Dist, type ValueKind } from './stats';
+import { acquireRaw, type Dist, type Raw, type ValueKind } from './stats';
 
 export type AggregationType = AggregationName | 'auto' | 'percentile';
 export type DimensionType = 'ENTITY' | 'STRING';
@@ -37,6 +37,8 @@ export interface GenTuple {
   host?: EntityRecord;
   entity?: EntityRecord;
   extra?: string;
+  /** Per-tuple constants, computed on the first slot instead of every slot. */
+  cpu?: { seed: number; level: number };
 }
 
 interface SlotCtx {
@@ -123,9 +125,11 @@ function tupleOf(world: World, e: EntityRecord, dims: Record<string, string>, en
 
 interface Signal { level: number; daily: number; noise: number; weekend?: number; family: number }
 
+const scratch: NoiseOut = { mean: 0, hidden: 0 };
+
 /** Mean of a signal over the slot and how far single minutes stray from it. */
 function signal(s: SlotCtx, seed: number, g: Signal): { avg: number; spread: number } {
-  const n = noiseMean(mix(seed, g.family), s.lo, s.hi);
+  const n = noiseMean(mix(seed, g.family), s.lo, s.hi, scratch);
   const shape = dailyMean(s.lo, s.hi, s.t.peak);
   const wk = g.weekend !== undefined && isWeekend(s.lo, s.hi) ? g.weekend : 1;
   const avg = g.level * wk * (1 + g.daily * shape) * (1 + g.noise * n.mean);
@@ -149,8 +153,9 @@ interface Stat { avg: number; min: number; max: number }
 function stat(s: SlotCtx, seed: number, avg: number, spread: number, lo: number, hi: number, digits: number): Stat {
   const a = round(clamp(avg, lo, hi), digits);
   if (s.one) return { avg: a, min: a, max: a };
-  const u1 = 0.55 + 0.45 * unit(seed, s.lo / MINUTE, 1);
-  const u2 = 0.55 + 0.45 * unit(seed, s.lo / MINUTE, 2);
+  const h = mix(mix(seed, s.lo / MINUTE), s.hi / MINUTE);
+  const u1 = 0.55 + (0.45 * (h & 0xffff)) / 65536;
+  const u2 = 0.55 + (0.45 * (h >>> 16)) / 65536;
   return { avg: a, min: Math.min(a, round(clamp(a - spread * u1, lo, hi), digits)), max: Math.max(a, round(clamp(a + spread * u2, lo, hi), digits)) };
 }
 
@@ -183,11 +188,14 @@ function putDuration(raw: Raw, i: number, avg: number, requests: number): void {
 const F = { cpu: 1, mem: 2, disk: 3, diskIo: 4, net: 5, req: 6, rt: 7, err: 8, pgiMem: 9, actions: 10, duration: 11, apdex: 12, ddu: 13, burst: 14 };
 
 function hostCpu(s: SlotCtx, host: EntityRecord | undefined): Stat {
-  const seed = host ? seedOf(s.world, host.entityId) : s.t.seed;
-  const role = roleOf(host);
-  const base = role === 'db' ? 22 : role === 'web' ? 12 : role === 'cache' ? 6 : 16;
-  const level = base + 38 * param(seed, 1) ** 1.5;
-  const g = signal(s, seed, { level, daily: 0.35, noise: 0.5, weekend: 0.8, family: F.cpu });
+  let c = s.t.cpu;
+  if (!c) {
+    const seed = host ? seedOf(s.world, host.entityId) : s.t.seed;
+    const role = roleOf(host);
+    c = s.t.cpu = { seed, level: (role === 'db' ? 22 : role === 'web' ? 12 : role === 'cache' ? 6 : 16) + 38 * param(seed, 1) ** 1.5 };
+  }
+  const seed = c.seed;
+  const g = signal(s, seed, { level: c.level, daily: 0.35, noise: 0.5, weekend: 0.8, family: F.cpu });
   return stat(s, seed ^ F.cpu, g.avg, g.spread, 0.5, 100, 2);
 }
 
@@ -440,7 +448,7 @@ function minutesWithData(gapSeed: number, lo: number, hi: number): number {
  * (whole minutes only) or outside the tuple's lifetime.
  */
 export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: World, now: number, shift: number): Raw {
-  const raw = new Raw(slots.count, m.dist);
+  const raw = acquireRaw(slots.count, m.dist);
   const nowCut = Math.floor(now / MINUTE) * MINUTE;
   const life0 = Math.ceil(t.from / MINUTE) * MINUTE;
   const life1 = t.to === Infinity ? Infinity : Math.floor(t.to / MINUTE) * MINUTE;

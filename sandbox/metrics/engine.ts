@@ -27,14 +27,14 @@ import { loadCustomTuples } from './custom';
 import { hasEntityDimension, PARENT_OF, resolveMetric } from './descriptors';
 import { DAY, HOUR, MINUTE } from './noise';
 import { slotEnds, type Slots } from './slots';
-import { aggregateSlot, Raw, reduceOf, reduceValues, type Reduce, type ValueKind } from './stats';
+import { aggregateSlot, Raw, reduceOf, reduceValues, releaseRaw, type Reduce, type ValueKind } from './stats';
 
 type Dims = Record<string, string>;
 
 interface Tuple {
   dims: Dims;
   /** Raw stage: the slot statistics, computed on first use. */
-  raw?: () => Raw;
+  raw?: Lazy;
   /** Values stage. */
   ts?: number[];
   values?: (number | null)[];
@@ -157,10 +157,13 @@ function aggregate(set: SeriesSet, agg: Aggregation, explicit: boolean, metricId
   const tuples: Tuple[] = [];
   for (const t of set.tuples) {
     const raw = t.raw!();
-    if (!raw.hasData()) continue;
-    const values = new Array<number | null>(raw.length);
-    for (let i = 0; i < raw.length; i++) values[i] = aggregateSlot(raw, i, agg, set.valueKind);
-    tuples.push({ dims: t.dims, ts: set.timestamps, values });
+    let values: (number | null)[] | null = null;
+    if (raw.hasData()) {
+      values = new Array<number | null>(raw.length);
+      for (let i = 0; i < raw.length; i++) values[i] = aggregateSlot(raw, i, agg, set.valueKind);
+    }
+    t.raw!.release();
+    if (values) tuples.push({ dims: t.dims, ts: set.timestamps, values });
   }
   return cloneSet(set, { tuples, stage: 'values', reduce: reduceOf(agg, set.valueKind) });
 }
@@ -183,13 +186,16 @@ function seriesAggregate(set: SeriesSet, t: Tuple, agg: Aggregation): number | n
 
 // ---- dimension transformations -----------------------------------------------------------------
 
-function lazyMerge(parts: Tuple[]): () => Raw {
-  return memo(() => {
+function lazyMerge(parts: Tuple[]): Lazy {
+  return lazy(() => {
     const first = parts[0]!.raw!();
     const out = new Raw(first.length, first.dist);
-    for (const p of parts) out.merge(p.raw!());
+    for (const p of parts) {
+      out.merge(p.raw!());
+      p.raw!.release();
+    }
     return out;
-  });
+  }, false);
 }
 
 /** Values of several tuples combined point by point (by timestamp), nulls ignored. */
@@ -279,7 +285,7 @@ export class MetricQuery {
         dimensions.push(v);
         dimensionMap[k] = v;
       }
-      return { dimensions, dimensionMap, timestamps: t.ts!, values: t.values! };
+      return { dimensions, dimensionMap, timestamps: t.ts!, values: t.values!.map(tidy) };
     });
     const points = data.reduce((n, d) => n + d.values.length, 0);
     return {
@@ -360,7 +366,7 @@ export class MetricQuery {
         if (restrictKey && !restrict!.ids.has(t.dims[restrictKey]!)) continue;
         if (!passes(t.entities)) continue;
         if (t.from > slots.start + shift + slots.step * slots.count) continue; // appears after the timeframe
-        tuples.push({ dims: t.dims, raw: memo(() => generateRaw(b, t, slots, ctx.world, ctx.now, shift)) });
+        tuples.push({ dims: t.dims, raw: lazy(() => generateRaw(b, t, slots, ctx.world, ctx.now, shift), true) });
       }
     } else {
       for (const t of loadCustomTuples(ctx.db, key, slots, shift)) {
@@ -370,7 +376,7 @@ export class MetricQuery {
         if (!ents.length && (ctx.visible || ctx.zoneCriteria)) continue;
         if (!passes(ents)) continue;
         const raw = t.raw;
-        tuples.push({ dims: t.dims, raw: () => raw });
+        tuples.push({ dims: t.dims, raw: lazy(() => raw, false) });
       }
     }
     tuples.sort(byDims(keys));
@@ -522,9 +528,29 @@ export class MetricQuery {
   }
 }
 
-function memo(f: () => Raw): () => Raw {
+/**
+ * Output values are rounded to millionths (below 1e9): sums and means of rounded inputs otherwise
+ * show binary noise (31.560000000000002) that only makes the answer longer.
+ */
+function tidy(v: number | null): number | null {
+  return v === null || v >= 1e9 || v <= -1e9 ? v : Math.round(v * 1e6) / 1e6;
+}
+
+/** Slot statistics computed on first use; `release` once a stage change has consumed them. */
+interface Lazy {
+  (): Raw;
+  release(): void;
+}
+
+/** `owned`: the statistics were generated for this tuple alone and may go back to the pool. */
+function lazy(f: () => Raw, owned: boolean): Lazy {
   let v: Raw | undefined;
-  return () => (v ??= f());
+  const get = (() => (v ??= f())) as Lazy;
+  get.release = () => {
+    if (v && owned) releaseRaw(v);
+    v = undefined;
+  };
+  return get;
 }
 
 function timeshiftOf(list: readonly Transformation[]): number {
@@ -548,8 +574,9 @@ function fold(set: SeriesSet, agg: Aggregation | undefined): SeriesSet {
     const tuples: Tuple[] = [];
     for (const t of set.tuples) {
       const raw = t.raw!();
-      if (!raw.hasData()) continue;
-      tuples.push({ dims: t.dims, ts: at, values: [aggregateSlot(raw.combine(), 0, a, set.valueKind)] });
+      const value = raw.hasData() ? aggregateSlot(raw.combine(), 0, a, set.valueKind) : undefined;
+      t.raw!.release();
+      if (value !== undefined) tuples.push({ dims: t.dims, ts: at, values: [value] });
     }
     return cloneSet(set, { tuples, stage: 'values', reduce: reduceOf(a, set.valueKind), stepMs });
   }
@@ -588,10 +615,13 @@ function rollup(set: SeriesSet, agg: Aggregation, windowMs: number): SeriesSet {
     const tuples: Tuple[] = [];
     for (const t of set.tuples) {
       const raw = t.raw!();
-      if (!raw.hasData()) continue;
-      const values = new Array<number | null>(raw.length);
-      for (let i = 0; i < raw.length; i++) values[i] = aggregateSlot(raw.combine(i - n + 1, i), 0, agg, set.valueKind);
-      tuples.push({ dims: t.dims, ts: set.timestamps, values });
+      let values: (number | null)[] | null = null;
+      if (raw.hasData()) {
+        values = new Array<number | null>(raw.length);
+        for (let i = 0; i < raw.length; i++) values[i] = aggregateSlot(raw.combine(i - n + 1, i), 0, agg, set.valueKind);
+      }
+      t.raw!.release();
+      if (values) tuples.push({ dims: t.dims, ts: set.timestamps, values });
     }
     return cloneSet(set, { tuples, stage: 'values', reduce: reduceOf(agg, set.valueKind) });
   }

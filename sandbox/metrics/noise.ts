@@ -29,9 +29,10 @@ export function unit(seed: number, a: number, b: number): number {
   return mix(mix(seed, a), b) / 4294967296;
 }
 
-/** Triangular in (-1, 1), mean 0: the sum of two uniforms, re-centred. */
+/** Triangular in (-1, 1), mean 0: the sum of two 16-bit uniforms (both halves of one hash), re-centred. */
 export function tri(seed: number, a: number, b: number): number {
-  return unit(seed, a, b) + unit(seed ^ 0x5bd1e995, a, b) - 1;
+  const h = mix(mix(seed, a), b);
+  return ((h & 0xffff) + (h >>> 16)) / 65536 - 1;
 }
 
 /** Cell index of a timestamp (times before 1970 never occur, but stay correct). */
@@ -54,7 +55,9 @@ export const NOISE_SPAN = OCTAVES.reduce((s, o) => s + o.amp, 0);
  * than the slot), which widens min/max. Cells are hashed with their absolute index, so any slot
  * grid (aligned, shifted by a timeshift, an `Inf` timeframe) reads the same underlying noise.
  */
-export function noiseMean(seed: number, a: number, b: number): { mean: number; hidden: number } {
+export interface NoiseOut { mean: number; hidden: number }
+
+export function noiseMean(seed: number, a: number, b: number, out: NoiseOut): NoiseOut {
   let mean = 0;
   let hidden = 0;
   for (let j = 0; j < OCTAVES.length; j++) {
@@ -80,7 +83,9 @@ export function noiseMean(seed: number, a: number, b: number): { mean: number; h
       mean += (amp * tri(seed, j + 97, first * 31 + last)) / Math.sqrt(cells);
     }
   }
-  return { mean, hidden };
+  out.mean = mean;
+  out.hidden = hidden;
+  return out;
 }
 
 /** Mean over [a, b) of cos(2π(t − peak)/day): 1 at the daily peak, −1 twelve hours later. */
@@ -91,9 +96,9 @@ export function dailyMean(a: number, b: number, peakHour: number): number {
   return (Math.sin(w * (b - p)) - Math.sin(w * (a - p))) / (w * (b - a));
 }
 
-/** Saturday or Sunday (UTC) at the slot's middle. */
+/** Saturday or Sunday (UTC) at the slot's middle (day 0 of the epoch was a Thursday). */
 export function isWeekend(a: number, b: number): boolean {
-  const d = new Date((a + b) / 2).getUTCDay();
+  const d = (Math.floor((a + b) / 2 / DAY) + 4) % 7;
   return d === 0 || d === 6;
 }
 

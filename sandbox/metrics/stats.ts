@@ -75,10 +75,41 @@ export class Raw {
     return out;
   }
 
+  /** Empties the series for reuse (see {@link acquireRaw}). */
+  reset(dist: Dist): this {
+    this.count.fill(0);
+    this.sum.fill(0);
+    this.min.fill(Infinity);
+    this.max.fill(-Infinity);
+    this.vals = null;
+    (this as { dist: Dist }).dist = dist;
+    return this;
+  }
+
   hasData(): boolean {
     for (let i = 0; i < this.length; i++) if (this.count[i]! > 0) return true;
     return false;
   }
+}
+
+/*
+ * A query over thousands of generated series at hundreds of slots aggregates them one by one:
+ * reusing the column arrays of series already aggregated keeps the garbage collector out of it.
+ */
+const pool: Raw[] = [];
+const POOL_MAX = 64;
+
+export function acquireRaw(length: number, dist: Dist): Raw {
+  for (let i = pool.length - 1; i >= 0; i--) {
+    if (pool[i]!.length === length) return pool.splice(i, 1)[0]!.reset(dist);
+  }
+  return new Raw(length, dist);
+}
+
+/** Gives a series back for reuse; the caller must hold no other reference to it. */
+export function releaseRaw(raw: Raw): void {
+  if (pool.length >= POOL_MAX) pool.shift();
+  pool.push(raw);
 }
 
 /** Percentile with linear interpolation between closest ranks (the "R-7" definition) of sorted values. */

@@ -159,7 +159,7 @@ interface Listed { def: MetricDef; metricId: string; transformations: readonly T
 function selectForList(all: MetricDef[], selector: string): Listed[] {
   const out: Listed[] = [];
   for (const part of splitTopLevel(selector)) {
-    if (/^[^"():,\s*]*\*$/.test(part)) {
+    if (/^[^"(),\s*]*\*$/.test(part)) {
       const prefix = part.slice(0, -1);
       for (const def of all) if (def.metricId.startsWith(prefix)) out.push({ def, metricId: def.metricId, transformations: [] });
       continue;
@@ -337,10 +337,28 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
     return c.body(toCsv(result, format === 'csv'), 200, { 'content-type': `text/csv; header=${format === 'csv' ? 'present' : 'absent'}; charset=utf-8` });
   }
   const warnings = [...new Set(result.flatMap((r) => r.warnings ?? []))];
-  return c.json({
-    totalCount: result.reduce((n, r) => n + r.data.length, 0), nextPageKey: null, resolution: formatResolution(finest),
-    ...(warnings.length ? { warnings } : {}), result,
+  const head = { totalCount: result.reduce((n, r) => n + r.data.length, 0), nextPageKey: null, resolution: formatResolution(finest), ...(warnings.length ? { warnings } : {}) };
+  return c.body(stringifyMetricData(head, result), 200, { 'content-type': 'application/json' });
+}
+
+/**
+ * `JSON.stringify` of a MetricData body, except that a timestamp list shared by many series (all
+ * series of a result normally share one) is formatted once: a query over 10,000 hosts at 288 slots
+ * otherwise spends most of its time turning the same 288 numbers into text 10,000 times.
+ */
+function stringifyMetricData(head: Record<string, unknown>, result: ResultJson[]): string {
+  const formatted = new Map<number[], string>();
+  const ts = (list: number[]) => {
+    let v = formatted.get(list);
+    if (v === undefined) { v = JSON.stringify(list); formatted.set(list, v); }
+    return v;
+  };
+  const results = result.map((r) => {
+    const data = r.data.map((d) => `{"dimensions":${JSON.stringify(d.dimensions)},"dimensionMap":${JSON.stringify(d.dimensionMap)},"timestamps":${ts(d.timestamps)},"values":${JSON.stringify(d.values)}}`);
+    const rest = JSON.stringify({ metricId: r.metricId, dataPointCountRatio: r.dataPointCountRatio, dimensionCountRatio: r.dimensionCountRatio, ...(r.warnings ? { warnings: r.warnings } : {}) });
+    return `${rest.slice(0, -1)},"data":[${data.join(',')}]}`;
   });
+  return `${JSON.stringify(head).slice(0, -1)},"result":[${results.join(',')}]}`;
 }
 
 // ---- POST /metrics/ingest ----------------------------------------------------------------------------
