@@ -48,5 +48,9 @@ export function registerBackground(): void {
   browser.runtime.onStartup.addListener(() => {
     lockVault().catch((error: unknown) => log.error('lock on start-up failed', error));
   });
+  // The default already, made explicit: the vault key in session storage is for extension pages only, never for
+  // content scripts (Chrome 102+; Firefox has no access levels and no content scripts here).
+  const session = browser.storage.session as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };
+  session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch((error: unknown) => log.error('session access level', error));
   startBadgeSync((error) => log.error('badge update failed', error));
 }

@@ -143,6 +143,10 @@ describe('the popup against a real sandbox, in Chromium', () => {
     expect(adminText).toContain('apiTokens.write');
     expect(await popup.item('Analyst EU').textContent()).toContain('analyst@example.com');
     expect(await axeViolations(popup.page)).toEqual([]);
+    // Dark mode follows the system; it must stay readable.
+    await popup.page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(popup.page)).toEqual([]);
+    await popup.page.emulateMedia({ colorScheme: 'light' });
     await expect.poll(() => ext.worker.evaluate(() => (globalThis as unknown as ExtensionGlobals).chrome.action.getBadgeText({}))).toBe('Admi');
     expect(await ext.worker.evaluate(() => (globalThis as unknown as ExtensionGlobals).chrome.action.getTitle({}))).toContain('admin@example.com');
   });
@@ -220,6 +224,38 @@ describe('the popup against a real sandbox, in Chromium', () => {
     await expect.poll(() => popup.alert().textContent()).toMatch(/Wrong passphrase/);
     await popup.unlock(PASSPHRASE);
     await popup.item('Admin').waitFor();
+  });
+
+  it('is usable by keyboard alone: every action is reachable with Tab and works with Enter', async () => {
+    // A fresh popup: focus starts at the top, as when the toolbar button opens it.
+    const page = await ext.context.newPage();
+    await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+    await new PopupPage(page).item('Admin').waitFor();
+    const names: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      await page.keyboard.press('Tab');
+      const name = await page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; textContent: string | null } | null } }).document.activeElement;
+        return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
+      });
+      if (name === 'Use Created') {
+        await page.keyboard.press('Enter');
+        break;
+      }
+      names.push(name);
+    }
+    // "Use Admin" is disabled (it is active), so Tab skips it.
+    expect(names).toEqual(['Lock', 'Revoke Admin', 'Remove Admin']);
+    await expect.poll(() => new PopupPage(page).item('Created').getAttribute('aria-current')).toBe('true');
+    for (const name of ['Add token', 'Create token', 'Settings', 'Open dashboard']) {
+      await expect.poll(async () => {
+        await page.keyboard.press('Tab');
+        return page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent?.trim());
+      }).toBe(name);
+    }
+    await page.close();
+    await popup.useButton('Admin').click();
+    await expect.poll(() => popup.item('Admin').getAttribute('aria-current')).toBe('true');
   });
 
   it('shows the token list quickly when the popup opens', async () => {
