@@ -2,7 +2,7 @@
  * API clients bound to stored tokens. The secret is fetched from the vault for every attempt (never cached here),
  * host access is checked first, and the client pins every request to the token's own origin.
  */
-import { createDynatraceClient, type DynatraceClient, type DynatraceClientOptions } from '../lib/dynatrace';
+import { createDynatraceClient, type ApiToken, type CallOptions, type DynatraceClient, type DynatraceClientOptions } from '../lib/dynatrace';
 import { createLogger } from '../lib/log/logger';
 import { hasHostPermission, HostPermissionError } from './permissions';
 import type { StoredToken } from './storage';
@@ -60,4 +60,13 @@ export function clientForSecret(environmentUrl: string, secret: string, options:
       return secret;
     },
   });
+}
+
+/**
+ * `POST /apiTokens/lookup` for a stored token, authenticated by itself: its current metadata (scopes, expiry, last
+ * use). The secret goes from the vault into the request body and nowhere else.
+ */
+export async function lookupStoredToken(token: StoredToken, options: ClientOptions = {}, call?: CallOptions): Promise<ApiToken> {
+  const client = clientForToken(token, options);
+  return client.tokens.lookup(await getSecret(token.id), call);
 }

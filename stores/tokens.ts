@@ -5,7 +5,7 @@ import {
   type DynatraceClient,
 } from '../lib/dynatrace';
 import { redactSecrets } from '../lib/log/redact';
-import { clientForSecret, clientForToken } from '../platform/api';
+import { clientForSecret, clientForToken, lookupStoredToken } from '../platform/api';
 import { HostPermissionError, needsHostPermission, watchHostPermissions } from '../platform/permissions';
 import { StorageMigrationError, TOKEN_COLORS } from '../platform/storage';
 import {
@@ -23,7 +23,7 @@ export { MAX_PATS_PER_OWNER } from '../platform/tokens';
 /** The scope a token needs to create (and revoke) personal access tokens. */
 export const WRITE_SCOPE = 'apiTokens.write';
 
-export type TokensOperation = 'load' | 'add' | 'create' | 'revoke' | 'remove' | 'activate' | 'edit' | 'grant';
+export type TokensOperation = 'load' | 'add' | 'create' | 'revoke' | 'remove' | 'activate' | 'edit' | 'grant' | 'recheck';
 
 export type TokensErrorCode =
   /** The vault is locked: nothing can be decrypted or stored. */
@@ -536,6 +536,32 @@ export const useTokensStore = defineStore('tokens', () => {
   }
 
   /**
+   * Looks a stored token up again (`POST /apiTokens/lookup`) and stores its current scopes, expiry and last use.
+   * Resolves the updated token, or `null` with `error` set (e.g. `expired`, `api` for a revoked token).
+   */
+  async function recheckToken(id: string): Promise<StoredToken | null> {
+    const token = tokens.value.find((t) => t.id === id);
+    if (token === undefined) return refuse({ operation: 'recheck', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' });
+    begin('recheck');
+    try {
+      const info = await lookupStoredToken(token, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+      const updated = await updateToken(id, {
+        scopes: [...(info.scopes ?? token.scopes)],
+        expiresAt: info.expirationDate === undefined ? null : parseDate(info.expirationDate),
+        lastUsedAt: parseDate(info.lastUsedDate),
+        lastCheckedAt: deps.now(),
+      });
+      await refreshAfterWrite();
+      succeed();
+      return updated;
+    } catch (e) {
+      return fail('recheck', e, { origin: new URL(token.environmentUrl).origin, tokenId: id });
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /**
    * Asks for host access again (after the user revoked it). Call straight from a click handler.
    */
   async function grantHostAccess(origin: string): Promise<boolean> {
@@ -582,7 +608,7 @@ export const useTokensStore = defineStore('tokens', () => {
   return {
     tokens, activeId, active, locked, status, error, busy, now, groups, creators, missingAccess,
     hasSecret, expired, expiringSoon, usable, personalCount, hostAccessMissing, writersFor,
-    load, addToken, createToken, revokeToken, removeToken, setActive, editToken, grantHostAccess, clientFor,
+    load, addToken, createToken, revokeToken, removeToken, setActive, editToken, recheckToken, grantHostAccess, clientFor,
     clearError, dispose,
   };
 });

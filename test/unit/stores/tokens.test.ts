@@ -324,6 +324,29 @@ describe('tokens store', () => {
     });
   });
 
+  describe('recheckToken', () => {
+    it('looks the token up with its own secret and stores the fresh metadata', async () => {
+      const secret = mintToken();
+      let scopes = ['metrics.read'];
+      const { store } = await unlockedStore({ lookup: (t, auth) => { expect(auth).toBe(secret); expect(t).toBe(secret); return lookupOf(t, { scopes: scopes as ApiToken['scopes'], lastUsedDate: '2026-05-30T00:00:00.000Z' }); } });
+      await store.addToken({ environmentUrl: SANDBOX, token: secret, label: 'Mine' });
+      scopes = ['metrics.read', 'problems.read'];
+      const updated = await store.recheckToken(idOf(secret));
+      expect(updated).toMatchObject({ scopes: ['metrics.read', 'problems.read'], lastUsedAt: Date.parse('2026-05-30T00:00:00.000Z'), lastCheckedAt: NOW });
+      expect(store.tokens[0]?.scopes).toEqual(['metrics.read', 'problems.read']);
+    });
+
+    it('explains a token that stopped working', async () => {
+      const secret = mintToken();
+      let fail = false;
+      const { store } = await unlockedStore({ lookup: (t) => { if (fail) throw apiError({ kind: 'token-expired', status: 401 }); return lookupOf(t); } });
+      await store.addToken({ environmentUrl: SANDBOX, token: secret });
+      fail = true;
+      expect(await store.recheckToken(idOf(secret))).toBeNull();
+      expect(store.error).toMatchObject({ operation: 'recheck', code: 'expired' });
+    });
+  });
+
   describe('setActive', () => {
     it('switches in one call; refuses expired tokens; asks before a production token', async () => {
       const { store } = await unlockedStore({});
