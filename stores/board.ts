@@ -24,8 +24,10 @@ export const useBoardStore = defineStore('board', () => {
     if (!env) return;
     // Read-modify-write on the freshest value, so another tab's change to another board is kept.
     const current = (await boardsItem.getValue()) ?? {};
-    boards.value = { ...current, [env]: next };
-    await boardsItem.setValue(boards.value);
+    // A plain copy: extension storage serialises a reactive proxy's arrays as objects.
+    const plain = JSON.parse(JSON.stringify({ ...current, [env]: next })) as Record<string, Tile[]>;
+    boards.value = plain;
+    await boardsItem.setValue(plain);
   }
 
   const add = (tile: Omit<Tile, 'id'>) => save([...tiles.value, { ...tile, id: newTileId() }]);

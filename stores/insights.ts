@@ -27,8 +27,10 @@ export const useInsightsStore = defineStore('insights', () => {
     const prev = zonesByToken.value[tokenId];
     const merged = opts.complete ? [...new Set(zones)] : [...new Set([...(prev?.zones ?? []), ...zones])];
     const next: TokenZones = { zones: merged.sort(), allZones: opts.allZones ?? prev?.allZones ?? false, checkedAt: Date.now() };
-    zonesByToken.value = { ...zonesByToken.value, [tokenId]: next };
-    await tokenInsightsItem.setValue(zonesByToken.value);
+    // A plain copy: extension storage serialises a reactive proxy's arrays as objects.
+    const plain = JSON.parse(JSON.stringify({ ...zonesByToken.value, [tokenId]: next })) as Record<string, TokenZones>;
+    zonesByToken.value = plain;
+    await tokenInsightsItem.setValue(plain);
   }
 
   return { zonesByToken, loaded, load, zonesOf, recordZones };

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
+import { isProxy } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import BoardTile from '../../../dashboard/components/BoardTile.vue';
@@ -16,6 +17,9 @@ describe('board store', () => {
   beforeEach(() => { fakeBrowser.reset(); setActivePinia(createPinia()); });
 
   it('persists tiles per environment, in order, across a reload', async () => {
+    const written: unknown[] = [];
+    const set = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => { written.push(...Object.values(items)); return set(items); };
     const store = useBoardStore();
     await store.load();
     store.environmentUrl = ENV;
@@ -32,7 +36,12 @@ describe('board store', () => {
     again.environmentUrl = ENV;
     expect(again.tiles.map((t) => t.title)).toEqual(['Open problems', 'CPU']);
     await again.remove(again.tiles[0]!.id);
-    expect((await boardsItem.getValue())[ENV]!.map((t) => t.title)).toEqual(['CPU']);
+    const stored = await boardsItem.getValue();
+    expect(stored[ENV]!.map((t) => t.title)).toEqual(['CPU']);
+    // Chrome's storage turns a reactive proxy's arrays into objects (the fake browser clones them
+    // correctly and would hide it): only plain data may be handed to storage.
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.some((v) => isProxy(v) || (typeof v === 'object' && v !== null && Object.values(v).some((x) => isProxy(x))))).toBe(false);
   });
 
   it('migrates a v1 board (one global list) to v2 (per environment)', async () => {
@@ -63,5 +72,27 @@ describe('board tiles fail independently', () => {
     expect(bad.get('[role="alert"]').text()).toContain('Production US');
     expect(good.find('[role="alert"]').exists()).toBe(false);
     expect(good.get('canvas[role="img"]').attributes('aria-label')).toBe('Chart of EU CPU');
+  });
+});
+
+describe('insights store', () => {
+  beforeEach(() => { fakeBrowser.reset(); setActivePinia(createPinia()); });
+
+  it('accumulates zones per token and writes plain data', async () => {
+    const written: unknown[] = [];
+    const set = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => { written.push(...Object.values(items)); return set(items); };
+    const { useInsightsStore } = await import('../../../stores/insights');
+    const { tokenInsightsItem } = await import('../../../platform/insights');
+    const s = useInsightsStore();
+    await s.load();
+    await s.recordZones('dt0c01.A', ['Production EU']);
+    await s.recordZones('dt0c01.A', ['Staging', 'Production EU']);
+    expect(s.zonesOf('dt0c01.A')!.zones).toEqual(['Production EU', 'Staging']);
+    await s.recordZones('dt0c01.A', ['Staging'], { complete: true });
+    const stored = await tokenInsightsItem.getValue();
+    expect(stored['dt0c01.A']!.zones).toEqual(['Staging']);
+    expect(stored['dt0c01.A']!.zones).toEqual(['Staging']);
+    expect(written.some((v) => isProxy(v))).toBe(false);
   });
 });
