@@ -83,7 +83,7 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'lib/dynatrace/generated/**', '.sandbox/**', 'bench/results/**', 'test/fixtures/lint/**'] },
+  { ignores: ['.output/**', '.wxt/**', '.tmp/**', 'node_modules/**', 'lib/dynatrace/generated/**', '.sandbox/**', 'bench/results/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
