@@ -1,4 +1,4 @@
-import { computed, type ComputedRef } from 'vue';
+import { computed, ref, type ComputedRef } from 'vue';
 import { useRoute, useRouter } from 'vue-router';
 import { useTokensStore } from '../stores/tokens';
 import { clientForToken } from '../platform/api';
@@ -43,11 +43,21 @@ export function useDashboardIdentity() {
     await router.replace({ path: route.path, query });
   }
 
+  /** A production token waiting for the user's confirmation before it becomes active. */
+  const pendingProduction = ref<StoredToken | null>(null);
+
   /** Switches what this tab shows: the pin when pinned, else the active token of every page. */
   async function choose(id: string) {
-    if (pinnedId.value) await pin(id);
-    else await store.setActive(id);
+    if (pinnedId.value) { await pin(id); return; }
+    const outcome = await store.setActive(id);
+    if (outcome === 'needs-confirmation') pendingProduction.value = store.tokens.find((t) => t.id === id) ?? null;
   }
 
-  return { store, token, identity, pinnedId, expired, pin, choose };
+  async function confirmProduction(yes: boolean) {
+    const t = pendingProduction.value;
+    pendingProduction.value = null;
+    if (yes && t) await store.setActive(t.id, { confirmed: true });
+  }
+
+  return { store, token, identity, pinnedId, expired, pin, choose, pendingProduction, confirmProduction };
 }
