@@ -318,6 +318,8 @@ interface Spec {
   key: string; name: string; description: string; unit: string; aggs: AggregationType[]; def?: Aggregation;
   kind: Kind; min?: number; max?: number; valueType?: BuiltinMetric['metricValueType']; binary?: boolean; dist?: Dist;
   rootCause?: boolean; slot: BuiltinMetric['slot'];
+  /** What `value` means; by default the mean when `avg` is offered, else the sum (counts). */
+  valueKind?: ValueKind;
 }
 
 function metric(p: Spec): BuiltinMetric {
@@ -332,7 +334,7 @@ function metric(p: Spec): BuiltinMetric {
   const def = p.def ?? (p.aggs.includes('avg') ? AVG : VALUE);
   return {
     metricId: p.key, displayName: p.name, description: p.description, unit: p.unit, aggregationTypes: p.aggs,
-    defaultAggregation: def, valueKind: p.aggs.includes('avg') ? 'avg' : 'sum', dimensions: dims[p.kind], entityType: entityType[p.kind],
+    defaultAggregation: def, valueKind: p.valueKind ?? (p.aggs.includes('avg') ? 'avg' : 'sum'), dimensions: dims[p.kind], entityType: entityType[p.kind],
     ...(p.min === undefined ? {} : { minimumValue: p.min }), ...(p.max === undefined ? {} : { maximumValue: p.max }),
     metricValueType: p.valueType ?? 'unknown', ...(p.binary ? { unitDisplayFormat: 'binary' as const } : {}),
     rootCauseRelevant: p.rootCause ?? false, impactRelevant: false, dist: p.dist ?? 'linear',
@@ -404,7 +406,7 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
       const g = signal(s, s.t.seed, { level: (900 + 2600 * param(s.t.seed, 18)) * 1000, daily: 0.2, noise: 0.3, family: F.duration });
       putDuration(raw, i, g.avg, Math.round(Math.max(0, a.rate) * s.k));
     } }),
-  metric({ key: 'builtin:apps.web.apdex.userType', name: 'Apdex (by user type)', description: 'The Apdex rating of the application, from 0 (frustrated) to 1 (satisfied), by user type.', unit: 'Unspecified', aggs: VALUE_AGGS, def: VALUE, kind: 'apdex', min: 0, max: 1, valueType: 'score',
+  metric({ key: 'builtin:apps.web.apdex.userType', name: 'Apdex (by user type)', description: 'The Apdex rating of the application, from 0 (frustrated) to 1 (satisfied), by user type.', unit: 'Unspecified', aggs: VALUE_AGGS, def: VALUE, valueKind: 'avg', kind: 'apdex', min: 0, max: 1, valueType: 'score',
     slot: (s, raw, i) => {
       const synthetic = s.t.extra === 'Synthetic';
       const g = signal(s, s.t.seed, { level: synthetic ? 0.97 + 0.02 * param(s.t.seed, 19) : 0.92 - 0.12 * param(s.t.seed, 19), daily: synthetic ? 0 : -0.04, noise: 0.04, family: F.apdex });
