@@ -3,7 +3,8 @@
  * permission, requested at run time for exactly the origin the user entered, when its first token is added.
  * The user can revoke it at any time in the browser's extension settings, so every API call checks first.
  */
-import { isLoopbackHost } from '../lib/dynatrace';
+// From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
+import { isLoopbackHost } from '../lib/dynatrace/environment-url';
 import { browser } from 'wxt/browser';
 
 /** An API call needs access to an origin the user has not granted (or has revoked). */

@@ -10,7 +10,8 @@
  * - Values read from storage are `unknown` until a guard accepts them: another version of the extension, a failed
  *   migration or a hand-edited profile may have left anything there.
  */
-import { parseEnvironmentUrl } from '../lib/dynatrace';
+// From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
+import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { isSealedBox, type SealedBox } from './crypto';

@@ -1,5 +1,4 @@
 import { hasInjectionContext, inject, type InjectionKey } from 'vue';
-import { createDynatraceClient } from '../lib/dynatrace';
 import type { ClientFactory } from '../platform/api';
 import { hasHostPermission, requestHostPermission } from '../platform/permissions';
 
@@ -8,8 +7,11 @@ import { hasHostPermission, requestHostPermission } from '../platform/permission
  * permission prompt that answers by itself). Everything else (storage, vault) runs on WXT's fake browser in tests.
  */
 export interface TokensStoreDeps {
-  /** Builds API clients; default the real client. */
-  createClient: ClientFactory;
+  /**
+   * Builds API clients. Unset (the default): the real client, loaded with `import()` when the first request is
+   * made, so pages that only list tokens never load it. Tests set a synchronous fake.
+   */
+  createClient?: ClientFactory;
   hasHostPermission(origin: string): Promise<boolean>;
   /** Must start the browser prompt synchronously (called first thing in click handlers). */
   requestHostPermission(origin: string): Promise<boolean>;
@@ -23,7 +25,6 @@ export interface TokensStoreDeps {
 export const TOKENS_STORE_DEPS: InjectionKey<Partial<TokensStoreDeps>> = Symbol('tokens-store-deps');
 
 export const defaultTokensStoreDeps: TokensStoreDeps = {
-  createClient: createDynatraceClient,
   hasHostPermission,
   requestHostPermission,
   now: () => Date.now(),

@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import {
-  ApiError, checkTokenFormat, describeApiError, parseEnvironmentUrl, type ApiErrorKind, type ApiToken,
-  type DynatraceClient,
-} from '../lib/dynatrace';
+import type { ApiErrorKind, ApiToken, DynatraceClient } from '../lib/dynatrace';
+// Values from the files, not the `lib/dynatrace` index: the index would pull the API client (ofetch, guards, error
+// model) into the popup's first load. The client itself comes with `./tokens-remote`, loaded on demand.
+import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
+import { checkTokenFormat } from '../lib/dynatrace/token-format';
 import { redactSecrets } from '../lib/log/redact';
-import { clientForSecret, clientForToken, lookupStoredToken } from '../platform/api';
 import { HostPermissionError, needsHostPermission, watchHostPermissions } from '../platform/permissions';
 import { StorageMigrationError, TOKEN_COLORS } from '../platform/storage';
 import {
@@ -14,6 +14,7 @@ import {
   TokenNotUsableError, updateToken, watchActiveTokenId, watchTokens, type StoredToken, type TokenPatch,
 } from '../platform/tokens';
 import { getSecretIds, SecretMissingError, VaultLockedError, watchSecretIds } from '../platform/vault';
+import type { ClientFactory } from '../platform/api';
 import { resolveTokensStoreDeps } from './deps';
 import { useVaultStore } from './vault';
 
@@ -112,7 +113,31 @@ function hostOf(url: string): string {
   }
 }
 
-/** Decodes any failure of a token action into a {@link TokensError}. */
+type Remote = typeof import('./tokens-remote');
+
+/** The network half (API client and its error decoding), once loaded. */
+let remote: Remote | null = null;
+let loadingRemote: Promise<Remote> | null = null;
+
+/**
+ * Loads the API client on demand: the first action that sends a request pays for it, the list screen never does.
+ * A failed load (e.g. the extension was updated meanwhile) is retried by the next action.
+ */
+function loadRemote(): Promise<Remote> {
+  loadingRemote ??= import('./tokens-remote').then(
+    (module) => (remote = module),
+    (error: unknown) => {
+      loadingRemote = null;
+      throw error;
+    },
+  );
+  return loadingRemote;
+}
+
+/**
+ * Decodes any failure of a token action into a {@link TokensError}. API errors can only come from the API client,
+ * so they are decoded by its lazily loaded half, which is always loaded by the time one is thrown.
+ */
 export function toTokensError(operation: TokensOperation, error: unknown, context: { origin?: string; tokenId?: string } = {}): TokensError {
   const base = { operation, ...(context.tokenId === undefined ? {} : { tokenId: context.tokenId }) };
   if (error instanceof VaultLockedError) return { ...base, code: 'locked', message: error.message };
@@ -125,41 +150,8 @@ export function toTokensError(operation: TokensOperation, error: unknown, contex
   if (error instanceof TokenNotUsableError) return { ...base, code: 'expired', message: error.message };
   if (error instanceof SecretMissingError) return { ...base, code: 'storage', message: error.message };
   if (error instanceof StorageMigrationError) return { ...base, code: 'storage', message: error.message };
-  if (error instanceof ApiError) {
-    const where = context.origin ?? '';
-    const apiKind = error.kind;
-    const api = { ...base, apiKind };
-    switch (error.kind) {
-      case 'token-expired':
-        return { ...api, code: 'expired', message: 'This token has expired (401). Create a new one.' };
-      case 'validation':
-        if (error.reason === 'token-limit') return { ...api, code: 'token-limit', message: describeApiError(error) };
-        break;
-      case 'missing-scope':
-        if (operation === 'create' || operation === 'revoke') {
-          return { ...api, code: 'missing-write-scope', message: `The token used for this lacks the scope ${WRITE_SCOPE} (403).` };
-        }
-        break;
-      case 'network':
-        return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'The environment'} could not be reached. Check the environment URL (SaaS: https://<id>.live.dynatrace.com) and your network connection.` };
-      case 'redirect':
-      case 'bad-response':
-        return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'This address'} did not answer like a Dynatrace environment. ${describeApiError(error)}` };
-      case 'not-found':
-        if (operation === 'add') {
-          return { ...api, code: 'unreachable', message: `${where ? hostOf(where) : 'This address'} has no Dynatrace token API (404). Check the environment URL.` };
-        }
-        break;
-      case 'token-invalid':
-        if (error.reason === undefined) {
-          return { ...api, code: 'api', message: 'The environment rejected this token (401): it is unknown, mistyped, revoked, or belongs to another environment.' };
-        }
-        break;
-      default:
-        break;
-    }
-    return { ...api, code: 'api', message: describeApiError(error) };
-  }
+  const api = remote?.decodeApiError(operation, error, base, context.origin);
+  if (api) return api;
   const text = error instanceof Error ? error.message : String(error);
   return { ...base, code: 'unexpected', message: redactSecrets(`Something went wrong: ${text}`) };
 }
@@ -332,12 +324,15 @@ export const useTokensStore = defineStore('tokens', () => {
     // First thing, while the click still counts as a user gesture.
     const granted = deps.requestHostPermission(origin);
     begin('add');
+    // The API client loads while the user answers the prompt.
+    const api = loadRemote();
+    api.catch(() => undefined);
     try {
       if (!(await granted)) {
         return refuse({ operation: 'add', code: 'host-permission', origin, message: `Access to ${origin} was not granted, so the token cannot be checked. Try again and allow access.` });
       }
       const secret = format.value.token;
-      const client = clientForSecret(baseUrl, secret, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+      const client = (await api).clientForSecret(baseUrl, secret, clientOptions());
       let info: ApiToken;
       try {
         info = await client.tokens.lookup(secret);
@@ -406,7 +401,7 @@ export const useTokensStore = defineStore('tokens', () => {
     const origin = new URL(creator.environmentUrl).origin;
     begin('create');
     try {
-      const client = clientFor(creator);
+      const client = await clientFor(creator);
       const created = await client.tokens.create({
         name,
         scopes: input.scopes as NonNullable<Parameters<DynatraceClient['tokens']['create']>[0]['scopes']>,
@@ -467,10 +462,11 @@ export const useTokensStore = defineStore('tokens', () => {
     if (vault.locked) return fail('revoke', new VaultLockedError(), { tokenId: id }) ?? false;
     begin('revoke');
     try {
+      const api = await loadRemote();
       try {
-        await clientFor(writer).tokens.delete(target.id);
+        await api.clientForToken(writer, clientOptions()).tokens.delete(target.id);
       } catch (e) {
-        if (!(e instanceof ApiError && e.kind === 'not-found')) throw e;
+        if (!api.isNotFound(e)) throw e;
       }
       await removeStoredToken(target.id);
       await refreshAfterWrite();
@@ -544,7 +540,7 @@ export const useTokensStore = defineStore('tokens', () => {
     if (token === undefined) return refuse({ operation: 'recheck', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' });
     begin('recheck');
     try {
-      const info = await lookupStoredToken(token, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+      const info = await (await loadRemote()).lookupStoredToken(token, clientOptions());
       const updated = await updateToken(id, {
         scopes: [...(info.scopes ?? token.scopes)],
         expiresAt: info.expirationDate === undefined ? null : parseDate(info.expirationDate),
@@ -579,9 +575,17 @@ export const useTokensStore = defineStore('tokens', () => {
     }
   }
 
-  /** A client for a stored token, using this store's deps (the dashboard can use `platform/api` directly). */
-  function clientFor(token: StoredToken): DynatraceClient {
-    return clientForToken(token, { createClient: deps.createClient, hasHostPermission: deps.hasHostPermission });
+  /** How this store's clients are built: the injected factory (tests) or the real client, and the permission check. */
+  function clientOptions(): { createClient?: ClientFactory; hasHostPermission: (origin: string) => Promise<boolean> } {
+    return { ...(deps.createClient === undefined ? {} : { createClient: deps.createClient }), hasHostPermission: deps.hasHostPermission };
+  }
+
+  /**
+   * A client for a stored token, using this store's deps; loads the API client first (the dashboard can use
+   * `platform/api` directly).
+   */
+  async function clientFor(token: StoredToken): Promise<DynatraceClient> {
+    return (await loadRemote()).clientForToken(token, clientOptions());
   }
 
   /** Own writes show at once even before the storage event arrives. */

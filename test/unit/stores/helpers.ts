@@ -32,7 +32,7 @@ export interface FakeServer {
 }
 
 export interface FakeClients {
-  factory: TokensStoreDeps['createClient'];
+  factory: NonNullable<TokensStoreDeps['createClient']>;
   /** Every client built, with the environment it was built for. */
   built: DynatraceClientOptions[];
   calls: { method: 'lookup' | 'create' | 'delete'; environment: string; arg: unknown }[];
