@@ -45,3 +45,33 @@ export function parsePageSize(raw: string | undefined, def: number, min: number,
   if (n < min || n > max) throw badParameter('pageSize', `pageSize must be between ${min} and ${max}`);
   return n;
 }
+
+/** What a list request asks for: the original query (from the page key on follow-up pages) and the offset. */
+export interface PageRequest { query: Record<string, string>; offset: number; secret: Buffer }
+
+/**
+ * Reads a cursor-paged list request. On a follow-up page only `nextPageKey` may be sent (plus
+ * `alsoWithKey`, e.g. Problems' `fields`); the key restores the first page's query, and it is
+ * refused when tampered with, made for another list, or replayed by another token.
+ */
+export function readPageRequest(
+  c: { req: { query(name: string): string | undefined; queries(): Record<string, string[]> } },
+  secret: Buffer, route: string, tokenId: string, params: readonly string[], alsoWithKey: readonly string[] = [],
+): PageRequest {
+  const key = c.req.query('nextPageKey');
+  if (key !== undefined) {
+    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey' && !alsoWithKey.includes(k));
+    if (others.length) throw badParameter(others[0]!, `nextPageKey must be the only query parameter on follow-up pages${alsoWithKey.length ? ` (besides ${alsoWithKey.join(', ')})` : ''}`);
+    const state = decodePageKey(secret, key, route, tokenId);
+    return { query: state.query, offset: state.offset, secret };
+  }
+  const query: Record<string, string> = {};
+  for (const p of params) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
+  return { query, offset: 0, secret };
+}
+
+/** The key of the page after `offset + pageSize`, or null on the last page. */
+export function nextPageKeyFor(req: PageRequest, route: string, tokenId: string, pageSize: number, total: number): string | null {
+  const offset = req.offset + pageSize;
+  return offset < total ? encodePageKey(req.secret, { route, query: req.query, offset, tokenId }) : null;
+}

@@ -2,7 +2,7 @@ import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { badParameter, SandboxError } from '../errors';
 import { findUser, hasRole } from '../identity';
 import { asRecord, readJsonBody, rejectUnknownFields } from '../json-body';
-import { decodePageKey, encodePageKey, parsePageSize } from '../paging';
+import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { deleteToken, findBySecret, getToken, listTokens, mintToken, toApiToken, updateToken, validateNameAndScopes, type TokenRow } from '../tokens';
 import { parseTimeValue } from '../../lib/time/timeframe';
@@ -71,20 +71,8 @@ function matches(t: TokenRow, criteria: Criterion[]): boolean {
 const LIST_PARAMS = ['apiTokenSelector', 'fields', 'from', 'to', 'sort', 'pageSize'];
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  const secret = pageKeySecret(deps.db);
-  let query: Record<string, string>;
-  let offset = 0;
-  const key = c.req.query('nextPageKey');
-  if (key !== undefined) {
-    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey');
-    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages');
-    const state = decodePageKey(secret, key, 'apiTokens', caller.token.id);
-    query = state.query;
-    offset = state.offset;
-  } else {
-    query = {};
-    for (const p of LIST_PARAMS) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
-  }
+  const req = readPageRequest(c, pageKeySecret(deps.db), 'apiTokens', caller.token.id, LIST_PARAMS);
+  const { query, offset } = req;
   const pageSize = parsePageSize(query.pageSize, 200, 100, 10000);
   const fields = resolveFields(query.fields, DEFAULT_FIELDS, ALL_FIELDS, ['id']);
   const criteria = query.apiTokenSelector ? parseApiTokenSelector(query.apiTokenSelector) : [];
@@ -113,7 +101,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
       return (va < vb ? -1 : va > vb ? 1 : a.id < b.id ? -1 : 1) * dir;
     });
   const page = all.slice(offset, offset + pageSize);
-  const next = offset + pageSize < all.length ? encodePageKey(secret, { route: 'apiTokens', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  const next = nextPageKeyFor(req, 'apiTokens', caller.token.id, pageSize, all.length);
   const apiTokens = page.map((t) => {
     const full = toApiToken(t);
     return Object.fromEntries(Object.entries(full).filter(([k]) => fields.has(k)));

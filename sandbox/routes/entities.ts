@@ -1,7 +1,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { decodePageKey, encodePageKey, parsePageSize } from '../paging';
+import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { evaluateEntitySelector, explicitZones, isVisible, selectorType } from '../query/entities';
@@ -74,20 +74,9 @@ export function entitySelectorParam(deps: SandboxDeps, caller: Caller, raw: stri
 const LIST_PARAMS = ['entitySelector', 'from', 'to', 'fields', 'sort', 'pageSize'];
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  const secret = pageKeySecret(deps.db);
-  const key = c.req.query('nextPageKey');
-  let query: Record<string, string> = {};
-  let offset = 0;
-  if (key !== undefined) {
-    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey');
-    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages');
-    const state = decodePageKey(secret, key, 'entities', caller.token.id);
-    query = state.query;
-    offset = state.offset;
-  } else {
-    for (const p of LIST_PARAMS) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
-    if (!query.entitySelector) throw badParameter('entitySelector', 'entitySelector is required on the first page');
-  }
+  const req = readPageRequest(c, pageKeySecret(deps.db), 'entities', caller.token.id, LIST_PARAMS);
+  const { query, offset } = req;
+  if (offset === 0 && !query.entitySelector) throw badParameter('entitySelector', 'entitySelector is required on the first page');
   const pageSize = parsePageSize(query.pageSize, 50, 1, 4000);
   const fields = entityFields(query.fields, false);
   const now = deps.clock();
@@ -104,7 +93,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
     all = [...all].sort((a, b) => dir * a.displayName.localeCompare(b.displayName) || a.entityId.localeCompare(b.entityId));
   }
   const page = all.slice(offset, offset + pageSize);
-  const nextPageKey = offset + pageSize < all.length ? encodePageKey(secret, { route: 'entities', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  const nextPageKey = nextPageKeyFor(req, 'entities', caller.token.id, pageSize, all.length);
   return c.json({
     totalCount: all.length, pageSize, nextPageKey,
     entities: page.map((e) => toEntityJson(e, fields, deps.world, visible, now)),

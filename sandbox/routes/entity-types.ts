@@ -1,6 +1,6 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
-import { badParameter, SandboxError } from '../errors';
-import { decodePageKey, encodePageKey, parsePageSize } from '../paging';
+import { SandboxError } from '../errors';
+import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { dimensionKeyOf, ENTITY_TYPES, type World } from '../world/world';
 
@@ -13,8 +13,22 @@ function propertyType(v: unknown): string {
   return typeof v === 'string' && /^[A-Z_]+$/.test(v) ? 'Enum' : 'String';
 }
 
-/** Entity type descriptors derived from the world itself, so they always match what the entities carry. */
+const described = new WeakMap<World, Map<string, Record<string, unknown>>>();
+
+/**
+ * Entity type descriptors derived from the world itself, so they always match what the entities carry.
+ * A world never changes once loaded (a reset loads a new one), so each type is described once: on
+ * the large world a description walks 54,000 entities.
+ */
 export function describeEntityType(world: World, type: string): Record<string, unknown> {
+  let cache = described.get(world);
+  if (!cache) { cache = new Map(); described.set(world, cache); }
+  let d = cache.get(type);
+  if (!d) { d = describe(world, type); cache.set(type, d); }
+  return d;
+}
+
+function describe(world: World, type: string): Record<string, unknown> {
   const entities = world.byType.get(type as never) ?? [];
   const props = new Map<string, string>();
   const from = new Map<string, Set<string>>();
@@ -34,23 +48,12 @@ export function describeEntityType(world: World, type: string): Record<string, u
 }
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  const secret = pageKeySecret(deps.db);
-  const key = c.req.query('nextPageKey');
-  let offset = 0;
-  let query: Record<string, string> = {};
-  if (key !== undefined) {
-    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey');
-    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages');
-    const state = decodePageKey(secret, key, 'entityTypes', caller.token.id);
-    offset = state.offset;
-    query = state.query;
-  } else if (c.req.query('pageSize') !== undefined) {
-    query = { pageSize: c.req.query('pageSize')! };
-  }
+  const req = readPageRequest(c, pageKeySecret(deps.db), 'entityTypes', caller.token.id, ['pageSize']);
+  const { query, offset } = req;
   const pageSize = parsePageSize(query.pageSize, 50, 1, 500);
   const types = ENTITY_TYPES.map((t) => describeEntityType(deps.world, t));
   const page = types.slice(offset, offset + pageSize);
-  const nextPageKey = offset + pageSize < types.length ? encodePageKey(secret, { route: 'entityTypes', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  const nextPageKey = nextPageKeyFor(req, 'entityTypes', caller.token.id, pageSize, types.length);
   return c.json({ totalCount: types.length, pageSize, nextPageKey, types: page });
 }
 

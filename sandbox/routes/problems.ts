@@ -1,7 +1,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { decodePageKey, encodePageKey, parsePageSize } from '../paging';
+import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { evaluateEntitySelector, isVisible } from '../query/entities';
@@ -142,20 +142,9 @@ function parseFields(raw: string | undefined): Set<string> {
 const LIST_PARAMS = ['problemSelector', 'entitySelector', 'from', 'to', 'sort', 'pageSize'];
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  const secret = pageKeySecret(deps.db);
-  const key = c.req.query('nextPageKey');
-  let query: Record<string, string> = {};
-  let offset = 0;
-  if (key !== undefined) {
-    // Problems is the exception: fields may (and must) accompany the key.
-    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey' && k !== 'fields');
-    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages (besides fields)');
-    const state = decodePageKey(secret, key, 'problems', caller.token.id);
-    query = state.query;
-    offset = state.offset;
-  } else {
-    for (const p of LIST_PARAMS) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
-  }
+  // Problems is the exception: fields may (and must) accompany the key.
+  const req = readPageRequest(c, pageKeySecret(deps.db), 'problems', caller.token.id, LIST_PARAMS, ['fields']);
+  const { query, offset } = req;
   const fields = parseFields(c.req.query('fields'));
   const pageSize = parsePageSize(query.pageSize, 50, 1, 500);
   const now = deps.clock();
@@ -190,7 +179,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
     return a.problemId < b.problemId ? -1 : 1;
   });
   const page = all.slice(offset, offset + pageSize);
-  const nextPageKey = offset + pageSize < all.length ? encodePageKey(secret, { route: 'problems', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  const nextPageKey = nextPageKeyFor(req, 'problems', caller.token.id, pageSize, all.length);
   return c.json({ totalCount: all.length, pageSize, nextPageKey, problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
 }
 
