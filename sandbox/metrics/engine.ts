@@ -8,11 +8,11 @@
  * them into numbers. Generated statistics are computed lazily per tuple, so a filter on a dimension
  * never generates the series it drops.
  *
- * Decisions where the documentation is silent (also in the route's report): after aggregation,
- * merging tuples combines values by the aggregation applied (sum/count add, min/max keep extremes,
- * the rest average); `:delta` nulls the first point; `:rollup` only sees slots inside the timeframe;
- * tuples without any data in the timeframe are left out; `:fold`, `:last` put their single point at
- * the end of the last slot.
+ * Decisions where the documentation is silent: after aggregation, merging tuples combines values
+ * by the aggregation applied (sum/count add, min/max keep extremes, the rest average); `:delta`
+ * nulls the first point; `:rollup` only sees slots inside the timeframe; tuples without any data in
+ * the timeframe are left out; `:fold` and `:last` put their single point at the end of the last
+ * slot; `:delta`, `:rate`, `:default` apply the default aggregation first when none was applied.
  */
 import type { Db } from '../db/database';
 import { SandboxError, badParameter } from '../errors';
@@ -72,8 +72,6 @@ export interface QueryContext {
   visible: Set<string> | null;
   /** Who is asking (PAT owner), for messages; null for classic tokens. */
   user: string | null;
-  from: number;
-  to: number;
   slotsFor(expressionIndex: number): Slots;
   entities: EntityRestriction | null;
   /** mzSelector: every criterion must match one of the entity's zones. */
@@ -170,12 +168,6 @@ function aggregate(set: SeriesSet, agg: Aggregation, explicit: boolean, metricId
 
 function ensureValues(set: SeriesSet, metricId: string): SeriesSet {
   return set.stage === 'values' ? set : aggregate(set, set.defaultAgg, false, metricId);
-}
-
-/** Drops tuples without data (before `limit` in the raw stage, so the count is of real series). */
-function materialise(set: SeriesSet): SeriesSet {
-  if (set.stage === 'values') return set;
-  return cloneSet(set, { tuples: set.tuples.filter((t) => t.raw!().hasData()) });
 }
 
 /** One number for a whole series: `series(...)` filters, `sort(value(...))`. */
@@ -411,8 +403,15 @@ export class MetricQuery {
       case 'last': return last(set, t.aggregation, metricId);
       case 'lastReal': return lastReal(set, t.aggregation, metricId);
       case 'limit': {
-        const s = materialise(set);
-        return cloneSet(s, { tuples: s.tuples.slice(0, t.count) });
+        if (set.stage === 'values') return cloneSet(set, { tuples: set.tuples.slice(0, t.count) });
+        // Statistics are computed only until `count` tuples with data are found.
+        const kept: Tuple[] = [];
+        for (const tu of set.tuples) {
+          if (kept.length >= t.count) break;
+          if (tu.raw!().hasData()) kept.push(tu);
+          else tu.raw!.release();
+        }
+        return cloneSet(set, { tuples: kept });
       }
       case 'sort': {
         const bad = unknownKeys(set, t.keys.flatMap((k) => (k.kind === 'dimension' ? [k.dimension] : [])));

@@ -322,7 +322,7 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
 
   const slotsByIndex = new Map<number, Slots>();
   const ctx: QueryContext = {
-    db: deps.db, world: deps.world, now, visible, user: caller.access?.user.email ?? null, from, to, entities, zoneCriteria,
+    db: deps.db, world: deps.world, now, visible, user: caller.access?.user.email ?? null, entities, zoneCriteria,
     slotsFor: (i) => {
       let s = slotsByIndex.get(i);
       if (!s) { s = makeSlots(resolution.byIndex.get(i) ?? resolution.all, from, to); slotsByIndex.set(i, s); }
