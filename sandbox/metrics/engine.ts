@@ -252,6 +252,8 @@ function naturalCompare(a: string, b: string): number {
 
 export class MetricQuery {
   private readonly inSets = new Map<EntitySelector, Set<string>>();
+  /** Data points read so far (generated or loaded), against the documented 20,000,000 per query. */
+  private pointsRead = 0;
 
   constructor(private readonly ctx: QueryContext) {}
 
@@ -294,7 +296,8 @@ export class MetricQuery {
       case 'metric': {
         if (expr.keys.length !== 1) throw badSelector('A sibling group (a,b) cannot be part of an arithmetic expression');
         const own = shift + timeshiftOf(expr.transformations);
-        return this.transform(this.source(expr.keys[0]!, slots, own), expr.transformations, metricId);
+        const narrows = expr.transformations.some((t) => t.name === 'filter' || t.name === 'limit');
+        return this.transform(this.source(expr.keys[0]!, slots, own, !narrows), expr.transformations, metricId);
       }
       case 'transformed': {
         const own = shift + timeshiftOf(expr.transformations);
@@ -325,7 +328,7 @@ export class MetricQuery {
   }
 
   /** The metric's tuples for the slots, restricted to the caller's zones, the entity selector and the mzSelector. */
-  private source(key: string, slots: Slots, shift: number): SeriesSet {
+  private source(key: string, slots: Slots, shift: number, readsAll: boolean): SeriesSet {
     const { ctx } = this;
     const def = resolveMetric(ctx.db, key);
     if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
@@ -358,8 +361,10 @@ export class MetricQuery {
         if (restrictKey && !restrict!.ids.has(t.dims[restrictKey]!)) continue;
         if (!passes(t.entities)) continue;
         if (t.from > slots.start + shift + slots.step * slots.count) continue; // appears after the timeframe
-        tuples.push({ dims: t.dims, raw: lazy(() => generateRaw(b, t, slots, ctx.world, ctx.now, shift), true) });
+        tuples.push({ dims: t.dims, raw: lazy(() => { this.read(slots.count); return generateRaw(b, t, slots, ctx.world, ctx.now, shift); }, true) });
       }
+      // Without a filter or limit every tuple will be read: fail before generating any of them.
+      if (readsAll && this.pointsRead + tuples.length * slots.count > MAX_DATA_POINTS) this.read(tuples.length * slots.count);
     } else {
       for (const t of loadCustomTuples(ctx.db, key, slots, shift)) {
         if (restrictKey && !restrict!.ids.has(t.dims[restrictKey] ?? '')) continue;
@@ -373,6 +378,13 @@ export class MetricQuery {
     }
     tuples.sort(byDims(keys));
     return cloneSet(base, { tuples });
+  }
+
+  private read(points: number): void {
+    this.pointsRead += points;
+    if (this.pointsRead > MAX_DATA_POINTS) {
+      throw badSelector(`The query reads more than ${MAX_DATA_POINTS.toLocaleString('en-US')} data points: choose a coarser resolution, a shorter timeframe or fewer entities`);
+    }
   }
 
   private transform(input: SeriesSet, list: readonly Transformation[], metricId: string): SeriesSet {

@@ -47,4 +47,13 @@ describe('metrics on the large world', () => {
     const top = await query('builtin:service.response.time:splitBy("dt.entity.service"):avg:fold:sort(value(avg,descending)):limit(10)', '&from=now-1h', analyst);
     expect(top.result[0]!.data).toHaveLength(10);
   });
+
+  it('refuses a query that reads more than 20,000,000 data points, but not one whose filter keeps it small', async () => {
+    const res = await sb.request(`/api/v2/metrics/query?metricSelector=${encodeURIComponent('builtin:host.cpu.usage:splitBy():avg')}&from=now-7d&resolution=5m`, { token: admin });
+    expect(res.status).toBe(400);
+    expect((await json<{ error: { constraintViolations: { message: string }[] } }>(res)).error.constraintViolations[0]!.message).toContain('more than 20,000,000 data points');
+    const host = sb.deps.world.byType.get('HOST')![42]!.entityId;
+    const one = await query(`builtin:host.cpu.usage:filter(eq("dt.entity.host","${host}"))`, '&from=now-7d&resolution=1m', admin);
+    expect(one.result[0]!.data[0]!.timestamps).toHaveLength(10_080);
+  });
 });
