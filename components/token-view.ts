@@ -26,6 +26,14 @@ export interface TokenItemView {
   accessMissing: boolean;
   /** The origin to grant again when `accessMissing`. */
   origin: string;
+  /** The outcome of the last "Check again" in this popup, if any. */
+  check: CheckView | null;
+}
+
+/** "Check again" for one token: in progress, or what the environment said (decoded by the container). */
+export interface CheckView {
+  state: 'checking' | 'ok' | 'error';
+  message: string;
 }
 
 /** Tokens of one owner in one environment. */
@@ -62,6 +70,13 @@ export interface NoticeView {
 export interface AddTokenFormValue {
   environmentUrl: string;
   token: string;
+  label: string;
+  color: string;
+  production: boolean;
+}
+
+/** The editable part of a stored token (edit form in and out). */
+export interface EditTokenFormValue {
   label: string;
   color: string;
   production: boolean;

@@ -1,21 +1,22 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
-import type { ApiErrorKind, ApiToken, DynatraceClient } from '../lib/dynatrace';
+import { computed, ref, shallowRef, type Ref } from 'vue';
+import type { ApiErrorKind, DynatraceClient } from '../lib/dynatrace';
 // Values from the files, not the `lib/dynatrace` index: the index would pull the API client (ofetch, guards, error
 // model) into the popup's first load. The client itself comes with `./tokens-remote`, loaded on demand.
 import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
 import { checkTokenFormat } from '../lib/dynatrace/token-format';
 import { redactSecrets } from '../lib/log/redact';
 import { HostPermissionError, needsHostPermission, watchHostPermissions } from '../platform/permissions';
-import { StorageMigrationError, TOKEN_COLORS } from '../platform/storage';
+import { StorageMigrationError } from '../platform/storage';
 import {
-  DuplicateTokenError, expiresSoon, getActiveTokenId, getTokens, isExpired, MAX_PATS_PER_OWNER, personalTokenCount,
-  removeToken as removeStoredToken, sameOwner, saveToken, setActiveTokenId, TokenLimitError, TokenNotFoundError,
+  DuplicateTokenError, expiresSoon, getActiveTokenId, getTokens, isExpired, personalTokenCount,
+  removeToken as removeStoredToken, sameOwner, setActiveTokenId, TokenLimitError, TokenNotFoundError,
   TokenNotUsableError, updateToken, watchActiveTokenId, watchTokens, type StoredToken, type TokenPatch,
 } from '../platform/tokens';
 import { getSecretIds, SecretMissingError, VaultLockedError, watchSecretIds } from '../platform/vault';
 import type { ClientFactory } from '../platform/api';
-import { resolveTokensStoreDeps } from './deps';
+import type * as RemoteModule from './tokens-remote';
+import { resolveTokensStoreDeps, type TokensStoreDeps } from './deps';
 import { useVaultStore } from './vault';
 
 export type { StoredToken } from '../platform/tokens';
@@ -48,6 +49,8 @@ export type TokensErrorCode =
   /** Any other API failure; `apiKind` says which. */
   | 'api'
   | 'not-found'
+  /** A form value is not acceptable (an empty label, a malformed colour). */
+  | 'invalid-input'
   | 'storage'
   | 'unexpected';
 
@@ -105,15 +108,30 @@ export interface CreatedToken {
 
 export type ActivateOutcome = 'activated' | 'needs-confirmation' | 'refused';
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/**
+ * What the store lends its network half (`./tokens-remote`): its state and the helpers that keep `status`, `error`
+ * and `busy` consistent. Not for other callers.
+ */
+export interface TokensStoreInternals {
+  readonly deps: TokensStoreDeps;
+  readonly tokens: Ref<StoredToken[]>;
+  vaultLocked(): boolean;
+  expired(token: StoredToken): boolean;
+  personalCount(environmentUrl: string, owner: string): number;
+  writersFor(target: Pick<StoredToken, 'environmentUrl' | 'owner' | 'id'>): StoredToken[];
+  clientOptions(): { createClient?: ClientFactory; hasHostPermission: (origin: string) => Promise<boolean> };
+  /** Marks the start of an action: `busy`, `status` loading, no error. */
+  begin(operation: TokensOperation): void;
+  /** Clears `busy` (always, in `finally`). */
+  end(): void;
+  succeed(): void;
+  /** Decodes `error` into the store's error; returns `null` for `return store.fail(...)`. */
+  fail(operation: TokensOperation, error: unknown, context?: { origin?: string; tokenId?: string }): null;
+  refuse(error: TokensError): null;
+  refreshAfterWrite(): Promise<void>;
 }
 
-type Remote = typeof import('./tokens-remote');
+type Remote = typeof RemoteModule;
 
 /** The network half (API client and its error decoding), once loaded. */
 let remote: Remote | null = null;
@@ -156,11 +174,7 @@ export function toTokensError(operation: TokensOperation, error: unknown, contex
   return { ...base, code: 'unexpected', message: redactSecrets(`Something went wrong: ${text}`) };
 }
 
-function parseDate(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
-}
+const COLOR = /^#[0-9a-f]{6}$/i;
 
 /**
  * The stored tokens for the UI: list, active token, vault lock state, and every token action. Follows changes from
@@ -331,41 +345,7 @@ export const useTokensStore = defineStore('tokens', () => {
       if (!(await granted)) {
         return refuse({ operation: 'add', code: 'host-permission', origin, message: `Access to ${origin} was not granted, so the token cannot be checked. Try again and allow access.` });
       }
-      const secret = format.value.token;
-      const client = (await api).clientForSecret(baseUrl, secret, clientOptions());
-      let info: ApiToken;
-      try {
-        info = await client.tokens.lookup(secret);
-      } catch (e) {
-        return fail('add', e, { origin });
-      }
-      if (info.personalAccessToken !== true) {
-        return refuse({ operation: 'add', code: 'not-personal', message: 'This is a classic API token, not a personal access token. Tokenscope stores personal access tokens only.' });
-      }
-      const checkedAt = deps.now();
-      const expiresAt = parseDate(info.expirationDate);
-      if (expiresAt !== null && expiresAt <= checkedAt) {
-        return refuse({ operation: 'add', code: 'expired', message: 'This token has expired. Create a new one.' });
-      }
-      const record: StoredToken = {
-        id: format.value.id,
-        label: (input.label ?? '').trim() || info.name || format.value.id,
-        color: input.color ?? TOKEN_COLORS[tokens.value.length % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
-        environmentUrl: baseUrl,
-        owner: info.owner ?? '',
-        name: info.name ?? '',
-        personal: true,
-        scopes: [...(info.scopes ?? [])],
-        expiresAt,
-        createdAt: parseDate(info.creationDate) ?? checkedAt,
-        production: input.production === true,
-        lastCheckedAt: checkedAt,
-        lastUsedAt: parseDate(info.lastUsedDate),
-      };
-      await saveToken(record, secret);
-      await refreshAfterWrite();
-      succeed();
-      return record;
+      return await (await api).addCheckedToken(internals, input, { origin, baseUrl, id: format.value.id, secret: format.value.token });
     } catch (e) {
       return fail('add', e, { origin });
     } finally {
@@ -383,65 +363,8 @@ export const useTokensStore = defineStore('tokens', () => {
    * returns it with its secret for the one-time reveal. Refuses locally (nothing sent) when the creator lacks
    * `apiTokens.write` or its owner already has five PATs stored; the server's own 400 is decoded the same way.
    */
-  async function createToken(input: CreateTokenInput): Promise<CreatedToken | null> {
-    const creator = tokens.value.find((t) => t.id === input.creatorId);
-    if (creator === undefined) return refuse({ operation: 'create', code: 'not-found', message: 'Choose a stored token to create the new one with.' });
-    if (expired(creator)) return refuse({ operation: 'create', code: 'expired', tokenId: creator.id, message: `"${creator.label}" has expired and cannot create tokens.` });
-    if (!creator.scopes.includes(WRITE_SCOPE)) {
-      return refuse({ operation: 'create', code: 'missing-write-scope', tokenId: creator.id, message: `"${creator.label}" lacks the scope ${WRITE_SCOPE}, which creating a token needs. Use a token of ${creator.owner} that has it.` });
-    }
-    const count = personalCount(creator.environmentUrl, creator.owner);
-    if (count >= MAX_PATS_PER_OWNER) {
-      return refuse({ operation: 'create', code: 'token-limit', message: `${creator.owner} already has ${count} of ${MAX_PATS_PER_OWNER} personal access tokens in ${hostOf(creator.environmentUrl)}. Revoke one before creating another.` });
-    }
-    const name = input.name.trim();
-    if (name === '') return refuse({ operation: 'create', code: 'unexpected', message: 'Give the new token a name.' });
-    if (input.scopes.length === 0) return refuse({ operation: 'create', code: 'unexpected', message: 'Choose at least one scope.' });
-    if (vault.locked) return fail('create', new VaultLockedError());
-    const origin = new URL(creator.environmentUrl).origin;
-    begin('create');
-    try {
-      const client = await clientFor(creator);
-      const created = await client.tokens.create({
-        name,
-        scopes: input.scopes as NonNullable<Parameters<DynatraceClient['tokens']['create']>[0]['scopes']>,
-        personalAccessToken: true,
-        ...(input.expiresInDays === null ? {} : { expirationDate: `now+${input.expiresInDays}d` }),
-      });
-      const format = checkTokenFormat(created.token ?? '');
-      if (!format.ok) return refuse({ operation: 'create', code: 'api', message: 'The environment created a token but sent it in an unexpected format.' });
-      const createdAt = deps.now();
-      const record: StoredToken = {
-        id: format.value.id,
-        label: (input.label ?? '').trim() || name,
-        color: input.color ?? TOKEN_COLORS[tokens.value.length % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
-        environmentUrl: creator.environmentUrl,
-        // The server makes the caller's owner the owner of the new token.
-        owner: creator.owner,
-        name,
-        personal: true,
-        scopes: [...input.scopes],
-        expiresAt: parseDate(created.expirationDate),
-        createdAt,
-        production: input.production === true,
-        lastCheckedAt: createdAt,
-        lastUsedAt: null,
-      };
-      try {
-        await saveToken(record, format.value.token);
-      } catch (e) {
-        // It exists on the server now: reveal it anyway so the user can copy it, and say why it is not stored.
-        fail('create', e, { origin });
-        return { token: record, secret: format.value.token, stored: false };
-      }
-      await refreshAfterWrite();
-      succeed();
-      return { token: record, secret: format.value.token, stored: true };
-    } catch (e) {
-      return fail('create', e, { origin, tokenId: creator.id });
-    } finally {
-      busy.value = null;
-    }
+  function createToken(input: CreateTokenInput): Promise<CreatedToken | null> {
+    return withRemote('create', (remote) => remote.createToken(internals, input), null);
   }
 
   /**
@@ -449,34 +372,8 @@ export const useTokensStore = defineStore('tokens', () => {
    * has `apiTokens.write`: a token cannot delete itself), then removes it here. A 404 means it is already gone on
    * the server and is removed here too.
    */
-  async function revokeToken(id: string): Promise<boolean> {
-    const target = tokens.value.find((t) => t.id === id);
-    if (target === undefined) return refuse({ operation: 'revoke', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' }) ?? false;
-    const writer = writersFor(target)[0];
-    if (writer === undefined) {
-      return refuse({
-        operation: 'revoke', code: 'missing-write-scope', tokenId: id,
-        message: `Revoking "${target.label}" needs another stored token of ${target.owner} with ${WRITE_SCOPE} (a token cannot revoke itself). Revoke it in Dynatrace, or use "Remove" to forget it here only.`,
-      }) ?? false;
-    }
-    if (vault.locked) return fail('revoke', new VaultLockedError(), { tokenId: id }) ?? false;
-    begin('revoke');
-    try {
-      const api = await loadRemote();
-      try {
-        await api.clientForToken(writer, clientOptions()).tokens.delete(target.id);
-      } catch (e) {
-        if (!api.isNotFound(e)) throw e;
-      }
-      await removeStoredToken(target.id);
-      await refreshAfterWrite();
-      succeed();
-      return true;
-    } catch (e) {
-      return fail('revoke', e, { origin: new URL(target.environmentUrl).origin, tokenId: id }) ?? false;
-    } finally {
-      busy.value = null;
-    }
+  function revokeToken(id: string): Promise<boolean> {
+    return withRemote('revoke', (remote) => remote.revokeToken(internals, id), false);
   }
 
   /** Forgets a token in this browser only (it keeps working in Dynatrace). */
@@ -516,11 +413,19 @@ export const useTokensStore = defineStore('tokens', () => {
     }
   }
 
-  /** Edits label, colour or the production tag. */
+  /**
+   * Edits label, colour or the production tag (local only). The label is trimmed and must not be empty; the colour
+   * must be `#rrggbb`. Resolves `false` with `error` set otherwise, or if the token is gone.
+   */
   async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<boolean> {
+    const label = patch.label?.trim();
+    if (label === '') return refuse({ operation: 'edit', code: 'invalid-input', tokenId: id, message: 'Give the token a label.' }) ?? false;
+    if (patch.color !== undefined && !COLOR.test(patch.color)) {
+      return refuse({ operation: 'edit', code: 'invalid-input', tokenId: id, message: 'Choose a colour like #1456c7.' }) ?? false;
+    }
     begin('edit');
     try {
-      await updateToken(id, patch);
+      await updateToken(id, { ...patch, ...(label === undefined ? {} : { label }) });
       await refreshAfterWrite();
       succeed();
       return true;
@@ -535,26 +440,8 @@ export const useTokensStore = defineStore('tokens', () => {
    * Looks a stored token up again (`POST /apiTokens/lookup`) and stores its current scopes, expiry and last use.
    * Resolves the updated token, or `null` with `error` set (e.g. `expired`, `api` for a revoked token).
    */
-  async function recheckToken(id: string): Promise<StoredToken | null> {
-    const token = tokens.value.find((t) => t.id === id);
-    if (token === undefined) return refuse({ operation: 'recheck', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' });
-    begin('recheck');
-    try {
-      const info = await (await loadRemote()).lookupStoredToken(token, clientOptions());
-      const updated = await updateToken(id, {
-        scopes: [...(info.scopes ?? token.scopes)],
-        expiresAt: info.expirationDate === undefined ? null : parseDate(info.expirationDate),
-        lastUsedAt: parseDate(info.lastUsedDate),
-        lastCheckedAt: deps.now(),
-      });
-      await refreshAfterWrite();
-      succeed();
-      return updated;
-    } catch (e) {
-      return fail('recheck', e, { origin: new URL(token.environmentUrl).origin, tokenId: id });
-    } finally {
-      busy.value = null;
-    }
+  function recheckToken(id: string): Promise<StoredToken | null> {
+    return withRemote('recheck', (remote) => remote.recheckToken(internals, id), null);
   }
 
   /**
@@ -579,6 +466,28 @@ export const useTokensStore = defineStore('tokens', () => {
   function clientOptions(): { createClient?: ClientFactory; hasHostPermission: (origin: string) => Promise<boolean> } {
     return { ...(deps.createClient === undefined ? {} : { createClient: deps.createClient }), hasHostPermission: deps.hasHostPermission };
   }
+
+  /**
+   * Runs an action of the network half, loading it first. A failed load is reported like any failure of the
+   * action (and retried by the next one).
+   */
+  async function withRemote<T, F>(operation: TokensOperation, action: (remote: Remote) => Promise<T>, failed: F): Promise<T | F> {
+    let loaded: Remote;
+    try {
+      loaded = await loadRemote();
+    } catch (e) {
+      fail(operation, e);
+      return failed;
+    }
+    return action(loaded);
+  }
+
+  /** What the network half works with. */
+  const internals: TokensStoreInternals = {
+    deps, tokens, expired, personalCount, writersFor, clientOptions, begin, succeed, fail, refuse, refreshAfterWrite,
+    vaultLocked: () => vault.locked,
+    end: () => { busy.value = null; },
+  };
 
   /**
    * A client for a stored token, using this store's deps; loads the API client first (the dashboard can use

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '../../../entrypoints/popup/App.vue';
 import type { ApiToken } from '../../../lib/dynatrace';
-import { saveToken } from '../../../platform/tokens';
+import { saveToken, type StoredToken as StoredTokenRecord } from '../../../platform/tokens';
 import { createVault, lockVault, setVaultClock } from '../../../platform/vault';
 import { TOKENS_STORE_DEPS, type TokensStoreDeps } from '../../../stores/deps';
 import { useTokensStore } from '../../../stores/tokens';
@@ -51,16 +51,23 @@ function mountPopup(server: FakeServer = {}, deps: Partial<TokensStoreDeps> = {}
 }
 
 const byText = (w: VueWrapper, text: string) => w.findAll('button').find((b) => b.text() === text || b.attributes('aria-label') === text);
+
+/** Clicks a button, waiting for it first: screens and the dialog are loaded on first use (`import()`). */
 async function click(w: VueWrapper, text: string): Promise<void> {
-  const button = byText(w, text);
-  if (!button) throw new Error(`no button "${text}" in:\n${w.text()}`);
-  await button.trigger('click');
+  await until(() => { if (!byText(w, text)) throw new Error(`no button "${text}" in:\n${w.text()}`); });
+  await byText(w, text)!.trigger('click');
   await flushPromises();
+}
+
+/** An element that appears once a lazily loaded screen is shown. */
+async function field(w: VueWrapper, selector: string) {
+  await until(() => expect(w.find(selector).exists(), selector).toBe(true));
+  return w.get(selector);
 }
 
 async function addToken(w: VueWrapper, url: string, token: string, label: string): Promise<void> {
   if (!w.find('#add-url').exists()) await click(w, 'Add token');
-  await w.get('#add-url').setValue(url);
+  await (await field(w, '#add-url')).setValue(url);
   await w.get('#add-token').setValue(token);
   await w.get('#add-label').setValue(label);
   await w.get('form').trigger('submit');
@@ -176,7 +183,7 @@ describe('popup App', () => {
     await addToken(wrapper, SANDBOX, creator, 'Creator');
     await until(() => expect(wrapper.text()).toContain('Creator'));
     await click(wrapper, 'Create token');
-    await wrapper.get('#create-name').setValue('analyst view');
+    await (await field(wrapper, '#create-name')).setValue('analyst view');
     await wrapper.get('#create-label').setValue('Fresh');
     await wrapper.get('form').trigger('submit');
     await until(() => expect(wrapper.find('#reveal-secret').exists()).toBe(true));
@@ -199,7 +206,7 @@ describe('popup App', () => {
     for (let i = 0; i < 4; i += 1) await saveToken(storedToken({ owner: 'admin@example.com' }), mintToken());
     await until(() => expect(wrapper.text()).toContain('5 of 5 personal tokens'));
     await click(wrapper, 'Create token');
-    await wrapper.get('#create-name').setValue('sixth');
+    await (await field(wrapper, '#create-name')).setValue('sixth');
     await wrapper.get('form').trigger('submit');
     await until(() => expect(wrapper.get('form [role="alert"]').text()).toContain('5 of 5'));
     expect(clients.calls.some((c) => c.method === 'create')).toBe(false);
@@ -216,7 +223,7 @@ describe('popup App', () => {
     await addToken(wrapper, SANDBOX, creator, 'Creator');
     await until(() => expect(wrapper.text()).toContain('Creator'));
     await click(wrapper, 'Create token');
-    await wrapper.get('#create-name').setValue('n');
+    await (await field(wrapper, '#create-name')).setValue('n');
     await wrapper.get('form').trigger('submit');
     await until(() => expect(wrapper.get('form [role="alert"]').text()).toContain('maximum of five'));
     answer = apiError({ kind: 'missing-scope', status: 403, scopes: [{ name: 'apiTokens.write' }] });
@@ -276,6 +283,88 @@ describe('popup App', () => {
     await until(() => expect(wrapper.findAll('li')).toHaveLength(0));
   });
 
+  it('edits label, colour and production tag; the list shows the new label and focus returns to its Edit button', async () => {
+    await createVault(PASS);
+    const t = storedToken({ label: 'Admin', color: '#1456c7' });
+    await saveToken(t, mintToken());
+    const { wrapper } = mountPopup();
+    mounted = wrapper;
+    await until(() => expect(wrapper.text()).toContain('Admin'));
+    await click(wrapper, 'Edit Admin');
+    const label = await field(wrapper, '#edit-label');
+    expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(false);
+    expect(wrapper.get('#edit-heading').text()).toBe('Edit Admin');
+    expect(document.activeElement).toBe(label.element);
+    await label.setValue('Admin EU');
+    await wrapper.get('#edit-color').setValue('#0f7b3f');
+    await wrapper.get('#edit-production').setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+    expect(wrapper.get('li').text()).toContain('Admin EU');
+    expect(wrapper.get('li').text()).toContain('Production');
+    expect(wrapper.get('[role="status"]').text()).toBe('Saved "Admin EU".');
+    expect(document.activeElement).toBe(byText(wrapper, 'Edit Admin EU')!.element);
+    const [stored] = (await fakeBrowser.storage.local.get('tokens')).tokens as StoredTokenRecord[];
+    expect(stored).toMatchObject({ id: t.id, label: 'Admin EU', color: '#0f7b3f', production: true });
+  });
+
+  it('refuses an empty label inline (alert in the form), and Cancel leaves the token as it was', async () => {
+    await createVault(PASS);
+    await saveToken(storedToken({ label: 'Keep' }), mintToken());
+    const { wrapper } = mountPopup();
+    mounted = wrapper;
+    await until(() => expect(wrapper.text()).toContain('Keep'));
+    await click(wrapper, 'Edit Keep');
+    await (await field(wrapper, '#edit-label')).setValue('   ');
+    await wrapper.get('form').trigger('submit');
+    await until(() => expect(wrapper.get('form [role="alert"]').text()).toContain('Give the token a label.'));
+    expect(wrapper.get('#edit-label').attributes('aria-describedby')).toBe('edit-error');
+    await click(wrapper, 'Cancel');
+    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+    expect(wrapper.get('li').text()).toContain('Keep');
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+    expect(document.activeElement).toBe(byText(wrapper, 'Edit Keep')!.element);
+  });
+
+  it('"Check again" looks the token up and says which scopes changed on the server', async () => {
+    const secret = mintToken();
+    let scopes = ['metrics.read', 'entities.read'];
+    const { wrapper, clients } = await unlockedPopup({ lookup: (t) => lookupOf(t, { scopes: scopes as ApiToken['scopes'] }) });
+    mounted = wrapper;
+    await addToken(wrapper, SANDBOX, secret, 'Analyst');
+    await until(() => expect(wrapper.text()).toContain('Analyst'));
+    await click(wrapper, 'Check Analyst again');
+    await until(() => expect(wrapper.get('li .check').text()).toBe('Checked: "Analyst" works; nothing changed.'));
+    scopes = ['metrics.read', 'problems.read'];
+    await click(wrapper, 'Check Analyst again');
+    await until(() => expect(wrapper.get('li .check').text()).toBe('Checked: "Analyst" works. Scopes changed: added problems.read; removed entities.read.'));
+    expect(wrapper.get('li .scopes').text()).toContain('metrics.read, problems.read');
+    expect(wrapper.get('[role="status"]').text()).toContain('Scopes changed');
+    expect(clients.calls.filter((c) => c.method === 'lookup')).toHaveLength(3);
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+  });
+
+  it.each([
+    ['expired', apiError({ kind: 'token-expired', status: 401 }), /has expired \(401\)/],
+    ['revoked', apiError({ kind: 'token-invalid', status: 401 }), /revoked/],
+    ['disabled', apiError({ kind: 'token-invalid', reason: 'token-disabled', status: 401 }), /has been disabled/],
+    ['PATs disabled', apiError({ kind: 'pat-disabled', status: 403 }), /Personal access tokens are disabled/],
+    ['unreachable', apiError({ kind: 'network' }), /127\.0\.0\.1:8787 could not be reached/],
+  ] as [string, Error, RegExp][])('"Check again" explains a token that is now %s, in an alert on its item', async (_what, failure, message) => {
+    await createVault(PASS);
+    const t = storedToken({ label: 'Old', scopes: ['metrics.read'] });
+    await saveToken(t, mintToken());
+    const { wrapper } = mountPopup({ lookup: () => { throw failure; } });
+    mounted = wrapper;
+    await until(() => expect(wrapper.text()).toContain('Old'));
+    await click(wrapper, 'Check Old again');
+    await until(() => expect(wrapper.get('li [role="alert"]').text()).toMatch(message));
+    expect(wrapper.get('li [role="alert"]').text()).toContain('Check of Old');
+    // Nothing else shows the error, and the stored token is unchanged.
+    expect(wrapper.findAll('[role="alert"]')).toHaveLength(1);
+    expect(((await fakeBrowser.storage.local.get('tokens')).tokens as StoredTokenRecord[])[0]).toEqual(t);
+  });
+
   it('says when host access to a tenant was revoked, and grants it again from the button', async () => {
     await createVault(PASS);
     await saveToken(storedToken({ label: 'Tenant', environmentUrl: TENANT }), mintToken());
@@ -307,7 +396,7 @@ describe('popup App', () => {
     mounted = wrapper;
     await saveToken(storedToken({ label: 'Doomed' }), mintToken());
     await click(wrapper, 'Settings');
-    await wrapper.get('#current-passphrase').setValue('not the passphrase');
+    await (await field(wrapper, '#current-passphrase')).setValue('not the passphrase');
     await wrapper.get('#new-passphrase').setValue('brand new passphrase');
     await wrapper.get('form').trigger('submit');
     await until(() => expect(wrapper.get('[role="alert"]').text()).toContain('current passphrase is not correct'));
@@ -327,9 +416,10 @@ describe('popup App', () => {
     mounted = wrapper;
     await saveToken(storedToken({ label: 'K' }), mintToken());
     await until(() => expect(wrapper.text()).toContain('K'));
-    for (const view of [null, 'Add token', 'Create token', 'Settings']) {
+    for (const view of [null, 'Add token', 'Create token', 'Edit K', 'Settings']) {
       if (view) {
-        await click(wrapper, view === 'Add token' ? 'Add token' : view);
+        await click(wrapper, view);
+        await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(false));
       }
       for (const el of wrapper.findAll('[onclick], div[tabindex], span[tabindex]')) throw new Error(`non-native control: ${el.html()}`);
       for (const input of wrapper.findAll('input:not([type="hidden"]), select')) {

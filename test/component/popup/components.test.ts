@@ -5,6 +5,7 @@ import ConfirmDialog from '../../../components/ConfirmDialog.vue';
 import ErrorNotice from '../../../components/ErrorNotice.vue';
 import TokenAddForm from '../../../components/TokenAddForm.vue';
 import TokenCreateForm from '../../../components/TokenCreateForm.vue';
+import TokenEditForm from '../../../components/TokenEditForm.vue';
 import TokenList from '../../../components/TokenList.vue';
 import TokenSecretReveal from '../../../components/TokenSecretReveal.vue';
 import VaultForm from '../../../components/VaultForm.vue';
@@ -18,7 +19,7 @@ function item(overrides: Partial<TokenItemView> = {}): TokenItemView {
   return {
     id: 'dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA', label: 'Admin', color: '#1456c7', owner: 'admin@example.com', host: '127.0.0.1:8787',
     scopes: ['metrics.read', 'apiTokens.write'], expiresAt: null, lastUsedAt: null, production: false, active: false, expired: false, expiresSoon: false,
-    hasSecret: true, accessMissing: false, origin: 'http://127.0.0.1:8787', ...overrides,
+    hasSecret: true, accessMissing: false, origin: 'http://127.0.0.1:8787', check: null, ...overrides,
   };
 }
 
@@ -106,6 +107,37 @@ describe('TokenList', () => {
     expect(w.emitted('remove')).toEqual([[b.id]]);
   });
 
+  it('emits edit and recheck with the token id, from buttons named "Edit <label>" and "Check <label> again"', async () => {
+    const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second' });
+    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false } });
+    expect(w.get('button[aria-label="Edit Second"]').text()).toBe('Edit');
+    expect(w.get('button[aria-label="Check Second again"]').text()).toBe('Check again');
+    await w.get('button[aria-label="Edit Second"]').trigger('click');
+    await w.get('button[aria-label="Check Second again"]').trigger('click');
+    expect(w.emitted('edit')).toEqual([[b.id]]);
+    expect(w.emitted('recheck')).toEqual([[b.id]]);
+    await w.setProps({ busy: true });
+    expect(w.get('button[aria-label="Edit Second"]').attributes('disabled')).toBeDefined();
+    expect(w.get('button[aria-label="Check Second again"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('shows the outcome of "Check again": progress and success as text, a failure as an alert naming the cause', () => {
+    const checking = item({ label: 'A', check: { state: 'checking', message: 'Checking with 127.0.0.1:8787…' } });
+    const ok = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'B', check: { state: 'ok', message: 'Checked: "B" works. Scopes changed: added problems.read.' } });
+    const bad = item({ id: 'dt0c01.CCCCCCCCCCCCCCCCCCCCCCCC', label: 'C', check: { state: 'error', message: 'This token has expired (401). Create a new one.' } });
+    const none = item({ id: 'dt0c01.DDDDDDDDDDDDDDDDDDDDDDDD', label: 'D' });
+    const w = mount(TokenList, { props: { groups: [group([checking, ok, bad, none])], now: NOW, busy: false } });
+    const [a, b, c, d] = w.findAll('li');
+    expect(a!.get('.check').text()).toBe('Checking with 127.0.0.1:8787…');
+    expect(a!.find('[role="alert"]').exists()).toBe(false);
+    expect(b!.get('.check').text()).toContain('added problems.read');
+    expect(b!.find('[role="alert"]').exists()).toBe(false);
+    expect(c!.get('[role="alert"]').text()).toContain('Check of C');
+    expect(c!.get('[role="alert"]').text()).toContain('expired (401)');
+    expect(d!.find('.check').exists()).toBe(false);
+    expect(d!.find('[role="alert"]').exists()).toBe(false);
+  });
+
   it('marks expired tokens (cannot be used) and warns about tokens expiring within a week', () => {
     const gone = item({ label: 'Old', expired: true, expiresAt: NOW - DAY });
     const soon = item({ id: 'dt0c01.SSSSSSSSSSSSSSSSSSSSSSSS', label: 'Soon', expiresSoon: true, expiresAt: NOW + 3 * DAY });
@@ -177,6 +209,52 @@ describe('TokenAddForm', () => {
     await w.get('form').trigger('submit');
     expect(w.emitted('submit')).toBeUndefined();
     expect(w.get('[role="status"]').text()).toMatch(/Checking/);
+  });
+});
+
+describe('TokenEditForm', () => {
+  const props = {
+    currentLabel: 'Admin', value: { label: 'Admin', color: '#1456c7', production: false }, description: 'admin@example.com on 127.0.0.1:8787',
+    busy: false, error: null, colors: ['#1456c7', '#0f7b3f'],
+  };
+
+  it('is named after the token, starts from its values, has labelled fields and emits the edited values', async () => {
+    const w = mount(TokenEditForm, { props, attachTo: document.body });
+    expect(w.get('form').attributes('aria-labelledby')).toBe('edit-heading');
+    expect(w.get('#edit-heading').text()).toBe('Edit Admin');
+    expect(w.text()).toContain('admin@example.com on 127.0.0.1:8787');
+    for (const [id, name] of [['edit-label', 'Label'], ['edit-color', 'Colour'], ['edit-production', 'Production']]) {
+      expect(w.get(`label[for="${id}"]`).text()).toBe(name);
+    }
+    const label = w.get('#edit-label');
+    expect(document.activeElement).toBe(label.element);
+    expect((label.element as HTMLInputElement).value).toBe('Admin');
+    expect(w.get('#edit-production').attributes('type')).toBe('checkbox');
+    expect(w.get('#edit-production').attributes('aria-describedby')).toBe('edit-production-hint');
+    await label.setValue('Admin EU');
+    await w.get('#edit-color').setValue('#0f7b3f');
+    await w.get('#edit-production').setValue(true);
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toEqual([[{ label: 'Admin EU', color: '#0f7b3f', production: true }]]);
+    // The heading keeps the current name until the change is saved.
+    expect(w.get('#edit-heading').text()).toBe('Edit Admin');
+    w.unmount();
+  });
+
+  it('shows the error as an alert tied to the label field; Cancel and Escape emit cancel; no double submit while busy', async () => {
+    const w = mount(TokenEditForm, { props: { ...props, error: { message: 'Give the token a label.' } } });
+    expect(w.get('[role="alert"]').text()).toContain('Give the token a label.');
+    expect(w.get('[role="alert"]').attributes('id')).toBe('edit-error');
+    expect(w.get('#edit-label').attributes('aria-describedby')).toBe('edit-error');
+    expect(w.get('#edit-label').attributes('aria-invalid')).toBe('true');
+    await w.findAll('button').find((b) => b.text() === 'Cancel')!.trigger('click');
+    await w.get('#edit-label').trigger('keydown', { key: 'Escape' });
+    expect(w.emitted('cancel')).toHaveLength(2);
+    await w.setProps({ busy: true, error: null });
+    expect(w.get('button[type="submit"]').attributes('disabled')).toBeDefined();
+    await w.get('form').trigger('submit');
+    expect(w.emitted('submit')).toBeUndefined();
+    expect(w.find('[role="alert"]').exists()).toBe(false);
   });
 });
 

@@ -347,6 +347,35 @@ describe('tokens store', () => {
     });
   });
 
+  describe('editToken', () => {
+    it('stores a trimmed label, a colour and the production tag (local only: nothing is sent)', async () => {
+      const { store, clients } = await unlockedStore({});
+      const t = storedToken({ label: 'Before' });
+      await saveToken(t, mintToken());
+      await store.load();
+      expect(await store.editToken(t.id, { label: '  After  ', color: '#0f7b3f', production: true })).toBe(true);
+      expect(store.tokens[0]).toMatchObject({ label: 'After', color: '#0f7b3f', production: true, scopes: t.scopes });
+      expect(store.error).toBeNull();
+      expect(clients.calls).toEqual([]);
+    });
+
+    it('refuses an empty label and a malformed colour, and explains a token removed meanwhile', async () => {
+      const { store } = await unlockedStore({});
+      const t = storedToken({ label: 'Same' });
+      await saveToken(t, mintToken());
+      await store.load();
+      expect(await store.editToken(t.id, { label: '   ' })).toBe(false);
+      expect(store.error).toMatchObject({ operation: 'edit', code: 'invalid-input', message: 'Give the token a label.' });
+      expect(await store.editToken(t.id, { color: 'red' })).toBe(false);
+      expect(store.error).toMatchObject({ operation: 'edit', code: 'invalid-input' });
+      expect(store.tokens[0]).toEqual(t);
+      await removeToken(t.id);
+      expect(await store.editToken(t.id, { label: 'Gone' })).toBe(false);
+      expect(store.error).toMatchObject({ operation: 'edit', code: 'not-found' });
+      expect(store.busy).toBeNull();
+    });
+  });
+
   describe('setActive', () => {
     it('switches in one call; refuses expired tokens; asks before a production token', async () => {
       const { store } = await unlockedStore({});
