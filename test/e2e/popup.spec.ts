@@ -245,7 +245,7 @@ describe('the popup against a real sandbox, in Chromium', () => {
       names.push(name);
     }
     // "Use Admin" is disabled (it is active), so Tab skips it.
-    expect(names).toEqual(['Lock', 'Revoke Admin', 'Remove Admin']);
+    expect(names).toEqual(['Lock', 'Edit Admin', 'Check Admin again', 'Revoke Admin', 'Remove Admin']);
     await expect.poll(() => new PopupPage(page).item('Created').getAttribute('aria-current')).toBe('true');
     for (const name of ['Add token', 'Create token', 'Settings', 'Open dashboard']) {
       await expect.poll(async () => {

@@ -111,7 +111,7 @@ describe('TokenList', () => {
     const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second' });
     const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false } });
     expect(w.get('button[aria-label="Edit Second"]').text()).toBe('Edit');
-    expect(w.get('button[aria-label="Check Second again"]').text()).toBe('Check again');
+    expect(w.get('button[aria-label="Check Second again"]').text()).toBe('Check');
     await w.get('button[aria-label="Edit Second"]').trigger('click');
     await w.get('button[aria-label="Check Second again"]').trigger('click');
     expect(w.emitted('edit')).toEqual([[b.id]]);

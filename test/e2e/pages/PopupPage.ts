@@ -23,6 +23,8 @@ export class PopupPage {
   useButton(label: string): Locator { return this.page.getByRole('button', { name: `Use ${label}`, exact: true }); }
   revokeButton(label: string): Locator { return this.page.getByRole('button', { name: `Revoke ${label}`, exact: true }); }
   removeButton(label: string): Locator { return this.page.getByRole('button', { name: `Remove ${label}`, exact: true }); }
+  editButton(label: string): Locator { return this.page.getByRole('button', { name: `Edit ${label}`, exact: true }); }
+  checkAgainButton(label: string): Locator { return this.page.getByRole('button', { name: `Check ${label} again`, exact: true }); }
   alert(): Locator { return this.page.getByRole('alert'); }
   dialog(): Locator { return this.page.getByRole('dialog'); }
 
@@ -33,6 +35,11 @@ export class PopupPage {
   label(): Locator { return this.page.getByRole('textbox', { name: 'Label', exact: true }); }
   saveTokenButton(): Locator { return this.page.getByRole('button', { name: 'Save token', exact: true }); }
   cancelButton(): Locator { return this.page.getByRole('button', { name: 'Cancel', exact: true }); }
+
+  // ---- edit ----
+  productionCheckbox(): Locator { return this.page.getByRole('checkbox', { name: 'Production', exact: true }); }
+  colour(): Locator { return this.page.getByLabel('Colour', { exact: true }); }
+  saveChangesButton(): Locator { return this.page.getByRole('button', { name: 'Save changes', exact: true }); }
 
   // ---- create ----
   createTokenButton(): Locator { return this.page.getByRole('button', { name: 'Create token', exact: true }); }
