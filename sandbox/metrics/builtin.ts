@@ -50,6 +50,11 @@ interface SlotCtx {
   /** A single whole minute: min = max = the value. */
   one: boolean;
   world: World;
+  /** Daily shape of whole slots for the tuple's peak hour, by slot index (see {@link dailyShapes}). */
+  shapes: Float64Array;
+  i: number;
+  /** The slot is complete ([lo, hi) is the whole slot), so `shapes[i]` applies. */
+  full: boolean;
 }
 
 export interface BuiltinMetric {
@@ -130,7 +135,7 @@ const scratch: NoiseOut = { mean: 0, hidden: 0 };
 /** Mean of a signal over the slot and how far single minutes stray from it. */
 function signal(s: SlotCtx, seed: number, g: Signal): { avg: number; spread: number } {
   const n = noiseMean(mix(seed, g.family), s.lo, s.hi, scratch);
-  const shape = dailyMean(s.lo, s.hi, s.t.peak);
+  const shape = s.full ? s.shapes[s.i]! : dailyMean(s.lo, s.hi, s.t.peak);
   const wk = g.weekend !== undefined && isWeekend(s.lo, s.hi) ? g.weekend : 1;
   const avg = g.level * wk * (1 + g.daily * shape) * (1 + g.noise * n.mean);
   if (s.one) return { avg, spread: 0 };
@@ -444,6 +449,27 @@ function minutesWithData(gapSeed: number, lo: number, hi: number): number {
   return Math.round(ms / MINUTE);
 }
 
+const shapeCache = new Map<string, Float64Array>();
+
+/**
+ * The daily shape of every slot of a grid for one peak hour: the same for every tuple of a zone, so
+ * computed once per query instead of once per tuple and slot (a few grids stay cached).
+ */
+function dailyShapes(slots: Slots, shift: number, peak: number): Float64Array {
+  const key = `${slots.start}|${slots.step}|${slots.count}|${shift}|${peak}`;
+  let v = shapeCache.get(key);
+  if (!v) {
+    v = new Float64Array(slots.count);
+    for (let i = 0; i < slots.count; i++) {
+      const a = slots.start + i * slots.step + shift;
+      v[i] = dailyMean(a, a + slots.step, peak);
+    }
+    if (shapeCache.size >= 32) shapeCache.delete(shapeCache.keys().next().value!);
+    shapeCache.set(key, v);
+  }
+  return v;
+}
+
 /**
  * The tuple's slot statistics for the given slots (shifted by `shift` ms for timeshift): only the
  * requested slots are computed, each in constant time whatever its length. No data after `now`
@@ -454,7 +480,7 @@ export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: 
   const nowCut = Math.floor(now / MINUTE) * MINUTE;
   const life0 = Math.ceil(t.from / MINUTE) * MINUTE;
   const life1 = t.to === Infinity ? Infinity : Math.floor(t.to / MINUTE) * MINUTE;
-  const ctx: SlotCtx = { t, lo: 0, hi: 0, k: 0, one: false, world };
+  const ctx: SlotCtx = { t, lo: 0, hi: 0, k: 0, one: false, world, shapes: dailyShapes(slots, shift, t.peak), i: 0, full: false };
   for (let i = 0; i < slots.count; i++) {
     const a = slots.start + i * slots.step + shift;
     const b = a + slots.step;
@@ -467,6 +493,8 @@ export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: 
     ctx.hi = hi;
     ctx.k = k;
     ctx.one = hi - lo === MINUTE;
+    ctx.i = i;
+    ctx.full = lo === a && hi === b;
     m.slot(ctx, raw, i);
   }
   return raw;

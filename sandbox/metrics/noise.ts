@@ -72,6 +72,12 @@ export function noiseMean(seed: number, a: number, b: number, out: NoiseOut): No
     hidden += amp;
     if (cells <= 12) {
       let acc = 0;
+      if (a % size === 0 && b % size === 0) {
+        // Whole cells (the usual aligned slot): equal weights.
+        for (let c = first; c <= last; c++) acc += tri(seed, j, c);
+        mean += (amp * acc) / cells;
+        continue;
+      }
       for (let c = first; c <= last; c++) {
         const lo = Math.max(a, c * size);
         const hi = Math.min(b, (c + 1) * size);
