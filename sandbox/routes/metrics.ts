@@ -11,7 +11,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { decodePageKey, encodePageKey } from '../paging';
+import { nextPageKeyFor, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { evaluateEntitySelector, explicitZones, selectorType } from '../query/entities';
@@ -197,19 +197,8 @@ function metadataMatches(def: MetricDef, criteria: { name: string; values: strin
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   negotiate(c, false);
-  const secret = pageKeySecret(deps.db);
-  const key = c.req.query('nextPageKey');
-  let query: Record<string, string> = {};
-  let offset = 0;
-  if (key !== undefined) {
-    const others = Object.keys(c.req.queries()).filter((k) => k !== 'nextPageKey');
-    if (others.length) throw badParameter(others[0]!, 'nextPageKey must be the only query parameter on follow-up pages');
-    const state = decodePageKey(secret, key, 'metrics', caller.token.id);
-    query = state.query;
-    offset = state.offset;
-  } else {
-    for (const p of LIST_PARAMS) { const v = c.req.query(p); if (v !== undefined) query[p] = v; }
-  }
+  const req = readPageRequest(c, pageKeySecret(deps.db), 'metrics', caller.token.id, LIST_PARAMS);
+  const { query, offset } = req;
   let pageSize = 100;
   if (query.pageSize !== undefined) {
     if (!/^\d{1,9}$/.test(query.pageSize) || Number(query.pageSize) < 1) throw badParameter('pageSize', 'pageSize must be a whole number of at least 1');
@@ -233,7 +222,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
     listed = listed.filter((l) => metadataMatches(l.def, criteria));
   }
   const page = listed.slice(offset, offset + pageSize);
-  const nextPageKey = offset + pageSize < listed.length ? encodePageKey(secret, { route: 'metrics', query, offset: offset + pageSize, tokenId: caller.token.id }) : null;
+  const nextPageKey = nextPageKeyFor(req, 'metrics', caller.token.id, pageSize, listed.length);
   return c.json({
     totalCount: listed.length, nextPageKey,
     metrics: page.map((l) => {
