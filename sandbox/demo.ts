@@ -1,5 +1,6 @@
 import type { Db } from './db/database';
 import { createUser, findUser, type GrantInput } from './identity';
+import { SandboxError } from './errors';
 import type { Scope } from '../lib/scopes';
 import { deleteToken, listTokens, mintToken } from './tokens';
 
@@ -25,7 +26,15 @@ export const DEMO_USERS: readonly DemoUser[] = [
 export const STARTUP_TOKEN_NAME = 'tokenscope demo (npm start)';
 
 export function seedDemoUsers(db: Db, now: number): void {
-  for (const u of DEMO_USERS) if (!findUser(db, u.email)) createUser(db, now, u);
+  for (const u of DEMO_USERS) {
+    if (findUser(db, u.email)) continue;
+    try {
+      createUser(db, now, u);
+    } catch (e) {
+      // Two processes starting on one database both try: the loser finds the user already there.
+      if (!(e instanceof SandboxError && e.status === 409)) throw e;
+    }
+  }
 }
 
 /** Mints one fresh PAT per demo user (replacing the one minted at the previous start). */

@@ -62,7 +62,8 @@ export function loadWorld(db: Db): World {
 /** Admin reset: the seeded world back, users and tokens back to the demo set (done by the caller). */
 export function clearWorld(db: Db): void {
   immediate(db, () => {
-    db.exec('DELETE FROM entity_zones; DELETE FROM entities; DELETE FROM grants; DELETE FROM tokens; DELETE FROM users; DELETE FROM zones;');
+    // Ingested metrics go too (their dimensions, series and points cascade).
+    db.exec('DELETE FROM custom_metrics; DELETE FROM entity_zones; DELETE FROM entities; DELETE FROM grants; DELETE FROM tokens; DELETE FROM users; DELETE FROM zones;');
     db.prepare("DELETE FROM meta WHERE key IN ('world', 'patEnabled', 'zoneDenials')").run();
   });
 }
