@@ -364,7 +364,7 @@ export const useTokensStore = defineStore('tokens', () => {
    * `apiTokens.write` or its owner already has five PATs stored; the server's own 400 is decoded the same way.
    */
   function createToken(input: CreateTokenInput): Promise<CreatedToken | null> {
-    return withRemote('create', (remote) => remote.createToken(internals, input), null);
+    return withRemote('create', (api) => api.createToken(internals, input), null);
   }
 
   /**
@@ -373,7 +373,7 @@ export const useTokensStore = defineStore('tokens', () => {
    * the server and is removed here too.
    */
   function revokeToken(id: string): Promise<boolean> {
-    return withRemote('revoke', (remote) => remote.revokeToken(internals, id), false);
+    return withRemote('revoke', (api) => api.revokeToken(internals, id), false);
   }
 
   /** Forgets a token in this browser only (it keeps working in Dynatrace). */
@@ -441,7 +441,7 @@ export const useTokensStore = defineStore('tokens', () => {
    * Resolves the updated token, or `null` with `error` set (e.g. `expired`, `api` for a revoked token).
    */
   function recheckToken(id: string): Promise<StoredToken | null> {
-    return withRemote('recheck', (remote) => remote.recheckToken(internals, id), null);
+    return withRemote('recheck', (api) => api.recheckToken(internals, id), null);
   }
 
   /**
@@ -468,17 +468,22 @@ export const useTokensStore = defineStore('tokens', () => {
   }
 
   /**
-   * Runs an action of the network half, loading it first. A failed load is reported like any failure of the
+   * Runs an action of the network half, loading it first. `busy` is set while it loads, so forms stay disabled
+   * (no second submit slips in before the action's own `begin`). A failed load is reported like any failure of the
    * action (and retried by the next one).
    */
-  async function withRemote<T, F>(operation: TokensOperation, action: (remote: Remote) => Promise<T>, failed: F): Promise<T | F> {
+  async function withRemote<T, F>(operation: TokensOperation, action: (api: Remote) => Promise<T>, failed: F): Promise<T | F> {
+    busy.value = operation;
     let loaded: Remote;
     try {
       loaded = await loadRemote();
     } catch (e) {
       fail(operation, e);
       return failed;
+    } finally {
+      busy.value = null;
     }
+    // Synchronously up to the action's own `begin`: nothing can start in between.
     return action(loaded);
   }
 
