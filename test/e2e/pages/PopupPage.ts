@@ -58,9 +58,18 @@ export class PopupPage {
     await this.unlockButton().click();
   }
 
-  /** Fills and submits the add form (opening it first if needed). */
+  /**
+   * Fills and submits the add form (opening it first if needed). The form's screen loads on first use,
+   * so this waits for the page to settle on either the list or the form before deciding.
+   */
   async addToken(environmentUrl: string, token: string, label: string): Promise<void> {
-    if (!(await this.saveTokenButton().isVisible())) await this.addTokenButton().click();
+    const save = this.saveTokenButton();
+    await save.or(this.addTokenButton()).first().waitFor();
+    if (!(await save.isVisible())) {
+      // If the form finished opening between the check and the click, the button is gone: that is fine.
+      await this.addTokenButton().click({ timeout: 5000 }).catch(async (e: unknown) => { if (!(await save.isVisible())) throw e; });
+    }
+    await this.environmentUrl().waitFor();
     await this.environmentUrl().fill(environmentUrl);
     await this.token().fill(token);
     await this.label().fill(label);
