@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminFetch, spawnSandbox, type SandboxProcess } from '../helpers/spawn-sandbox';
 import { PopupPage } from './pages/PopupPage';
+import { axeViolations } from './support/axe';
 import { launchExtension, type LoadedExtension } from './support/extension';
 
 const ADMIN_KEY = 'e2e-popup-edit-admin-key';
-const AXE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
 interface Minted { id: string; token: string }
 interface ExtensionGlobals {
@@ -23,15 +21,6 @@ async function mint(sandbox: SandboxProcess, email: string, name: string, scopes
   return (await res.json()) as Minted;
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 /** The accessible name of the focused element. */
 function focusedName(page: Page): Promise<string> {

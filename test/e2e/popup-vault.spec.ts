@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminFetch, spawnSandbox, type SandboxProcess } from '../helpers/spawn-sandbox';
 import { PopupPage } from './pages/PopupPage';
+import { axeViolations } from './support/axe';
 import { launchExtension, type LoadedExtension } from './support/extension';
 
 const ADMIN_KEY = 'e2e-vault-admin-key';
-const AXE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
 interface ExtensionGlobals {
   chrome: {
@@ -16,15 +14,6 @@ interface ExtensionGlobals {
   };
 }
 
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run()).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 async function mint(sandbox: SandboxProcess, email: string, name: string): Promise<string> {
   const res = await adminFetch(sandbox.url, ADMIN_KEY, `/users/${email}/tokens`, 'POST', { name, scopes: ['metrics.read'] });

@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminFetch, spawnSandbox, tempDir, type SandboxProcess } from '../helpers/spawn-sandbox';
 import { PopupPage } from './pages/PopupPage';
+import { axeViolations } from './support/axe';
 import { launchExtension, type LoadedExtension } from './support/extension';
 
 const ADMIN_KEY = 'e2e-popup-admin-key';
 const PASSPHRASE = 'e2e correct horse battery';
-const AXE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
 interface Minted { id: string; token: string }
 
@@ -27,17 +26,6 @@ async function mint(sandbox: SandboxProcess, email: string, name: string, scopes
   return (await res.json()) as Minted;
 }
 
-/** Serious and critical axe violations on the page as it is now (axe is evaluated over CDP, so the CSP allows it). */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 /** The 64-character secret part and every 12-character window of it: "no substring of the secret". */
 function secretNeedles(token: string): string[] {
