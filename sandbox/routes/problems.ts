@@ -4,6 +4,7 @@ import { badParameter, SandboxError } from '../errors';
 import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
+import { parseCriteria } from '../criteria';
 import { evaluateEntitySelector, isVisible } from '../query/entities';
 import { entitySelectorParam } from './entities';
 import type { ProblemRecord } from '../world/problems';
@@ -17,54 +18,12 @@ const EXTRA_FIELDS = ['evidenceDetails', 'impactAnalysis', 'recentComments'];
 
 /** `problemSelector`: criteria AND-ed, values OR-ed, values quoted with `~` escapes. */
 export function parseProblemSelector(input: string): { name: CriterionName; values: string[] }[] {
-  const out: { name: CriterionName; values: string[] }[] = [];
-  let i = 0;
-  const fail = (msg: string) => badParameter('problemSelector', `${msg} (at position ${i + 1})`);
-  const ws = () => { while (i < input.length && /\s/.test(input[i]!)) i++; };
-  while (i < input.length) {
-    ws();
-    const m = /^[A-Za-z]+/.exec(input.slice(i, i + 40));
-    if (!m) throw fail('expected a criterion name');
-    const name = m[0] as CriterionName;
-    if (!(CRITERIA as readonly string[]).includes(name)) throw fail(`unknown criterion "${m[0]}"`);
-    i += m[0].length;
-    ws();
-    if (input[i] !== '(') throw fail(`expected "(" after ${name}`);
-    i++;
-    const values: string[] = [];
-    for (;;) {
-      ws();
-      if (input[i] === '"') {
-        let v = '';
-        i++;
-        while (i < input.length && input[i] !== '"') {
-          if (input[i] === '~' && i + 1 < input.length) i++;
-          v += input[i++];
-        }
-        if (input[i] !== '"') throw fail('unterminated quoted value');
-        i++;
-        values.push(v);
-      } else {
-        const u = /^[^,()"\s]+/.exec(input.slice(i, i + 1000));
-        if (!u) throw fail(`expected a value in ${name}(...)`);
-        values.push(u[0]);
-        i += u[0].length;
-      }
-      ws();
-      if (input[i] === ',') { i++; continue; }
-      if (input[i] === ')') { i++; break; }
-      throw fail(`expected "," or ")" in ${name}(...)`);
-    }
-    if (name === 'status' && (values.length !== 1 || !/^(open|closed)$/i.test(values[0]!))) throw fail('status takes "open" or "closed"');
-    if (name === 'text' && values[0]!.length > 30) throw fail('text(...) takes at most 30 characters');
-    out.push({ name, values });
-    ws();
-    if (i < input.length) {
-      if (input[i] !== ',') throw fail('expected "," between criteria');
-      i++;
-    }
+  const criteria = parseCriteria(input, 'problemSelector', CRITERIA) as { name: CriterionName; values: string[] }[];
+  for (const { name, values } of criteria) {
+    if (name === 'status' && (values.length !== 1 || !/^(open|closed)$/i.test(values[0]!))) throw badParameter('problemSelector', 'status takes "open" or "closed"');
+    if (name === 'text' && values[0]!.length > 30) throw badParameter('problemSelector', 'text(...) takes at most 30 characters');
   }
-  return out;
+  return criteria;
 }
 
 function stub(world: World, id: string) {
