@@ -4612,7 +4612,7 @@ export interface components {
             id?: string;
             /**
              * @description The secret of the token.
-             * @example dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM
+             * @example dt0c01.ST2EY72KQINMH574WMNVI7YN.<secret of the documentation example>
              */
             token?: string;
         };
@@ -4842,7 +4842,7 @@ export interface components {
         ApiTokenSecret: {
             /**
              * @description The API token.
-             * @example dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM
+             * @example dt0c01.ST2EY72KQINMH574WMNVI7YN.<secret of the documentation example>
              */
             token: string;
         };
