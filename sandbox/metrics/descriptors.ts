@@ -6,23 +6,16 @@
 import type { Db } from '../db/database';
 import type { World } from '../world/world';
 import { typeOfDimensionKey } from '../world/world';
-import type { Aggregation, Transformation } from '../../lib/selectors/metric-ast';
+import type { Transformation } from '../../lib/selectors/metric-ast';
 import { BUILTIN_BY_ID, BUILTIN_METRICS, type AggregationType, type BuiltinMetric, type DimensionDef } from './builtin';
 import { customCardinalities, getCustomMetric, listCustomMetrics, type CustomMetric } from './custom';
-import type { Dist, ValueKind } from './stats';
+import type { Dist } from './stats';
 
-export interface MetricDef {
-  metricId: string;
+/** A metric as routes and the engine see it: the descriptor fields every metric has, and where it comes from. */
+export interface MetricDef extends Pick<BuiltinMetric,
+  'metricId' | 'displayName' | 'description' | 'unit' | 'aggregationTypes' | 'defaultAggregation' | 'valueKind' | 'dimensions' | 'entityType'> {
   builtin: BuiltinMetric | null;
   custom: CustomMetric | null;
-  displayName: string;
-  description: string;
-  unit: string;
-  aggregationTypes: AggregationType[];
-  defaultAggregation: Aggregation;
-  valueKind: ValueKind;
-  dimensions: DimensionDef[];
-  entityType: string[];
   dist: Dist;
 }
 
