@@ -3,6 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import regexp from 'eslint-plugin-regexp';
 
 /**
  * The layer arrows of house-style.md, enforced:
@@ -116,6 +118,28 @@ export default tseslint.config(
     files,
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  // Import cycles make module evaluation order matter (an export read before its module ran is undefined).
+  {
+    files: ['**/*.{ts,vue}'],
+    plugins: { 'import-x': importX },
+    // import-x parses each imported `.vue` file with the parser options of the importing file: name the script parser.
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.js', '.mjs', '.json'] })],
+      'import-x/extensions': ['.ts', '.vue', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'], 'vue-eslint-parser': ['.vue'] },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  // Regular expressions that backtrack super-linearly freeze the sandbox (and any page parsing untrusted text).
+  {
+    files: ['lib/**/*.ts', 'sandbox/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+    },
+  },
   // Command-line programs print to the terminal on purpose.
   { files: ['scripts/**', 'bench/**', 'sandbox/cli.ts'], rules: { 'no-console': 'off' } },
 );
