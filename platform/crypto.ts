@@ -11,6 +11,11 @@
 
 /** The iteration count used for new vaults and the lowest one an existing vault header may name. */
 export const MIN_KDF_ITERATIONS = 600_000;
+/**
+ * The most iterations an unlock agrees to run. Tokenscope writes {@link MIN_KDF_ITERATIONS}; the cap leaves room
+ * for a later increase while a crafted vault header cannot make unlocking run for minutes.
+ */
+export const MAX_KDF_ITERATIONS = 5_000_000;
 export const SALT_BYTES = 16;
 export const IV_BYTES = 12;
 

@@ -14,6 +14,7 @@
 import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import type { Tile } from '../lib/board/tiles';
 import { isSealedBox, type SealedBox } from './crypto';
 import { hasCrossPageLocks } from './locks';
 
@@ -215,8 +216,39 @@ export const secretsItem = storage.defineItem<SealedSecrets>('local:secrets', { 
  */
 export const vaultHeaderItem = storage.defineItem<VaultHeader | null>('local:vault', { fallback: null, version: 1 });
 
-/** `local:settings` — user settings. Kept by "Forget all" (they hold nothing about tokens). */
+/** `local:settings` — user settings. The one item "Forget all" keeps (it holds nothing about tokens). */
 export const settingsItem = storage.defineItem<Settings>('local:settings', { fallback: DEFAULT_SETTINGS, version: 1 });
+
+/** What the dashboard saw a token reach: the management zones of the entities it could read. */
+export interface TokenZones {
+  zones: string[];
+  /** True when inspection showed the token is not restricted to zones. */
+  allZones: boolean;
+  checkedAt: number;
+}
+
+/**
+ * `local:tokenInsights` — per token id, the management zones the dashboard saw it reach. Not secret, but it says
+ * who can see what: cleared by "Forget all", and an entry goes with its token (`platform/tokens.ts` removes it in
+ * the same write as the token).
+ */
+export const tokenInsightsItem = storage.defineItem<Record<string, TokenZones>>('local:tokenInsights', {
+  fallback: {},
+  version: 1,
+});
+
+/**
+ * `local:boards` — the overview boards, one per environment base URL: pinned query tiles, no secrets. Cleared by
+ * "Forget all" (they name environments and what was queried there); export them first to keep them.
+ * v1 -> v2: v1 stored one global list; it becomes the board of the environment it was made for, or of "unknown".
+ */
+export const boardsItem = storage.defineItem<Record<string, Tile[]>>('local:boards', {
+  fallback: {},
+  version: 2,
+  migrations: {
+    2: (v1: unknown): Record<string, Tile[]> => (Array.isArray(v1) ? { unknown: v1 as Tile[] } : (v1 as Record<string, Tile[]>) ?? {}),
+  },
+});
 
 /**
  * `session:vaultKey` — the raw AES key (base64) while the vault is unlocked. Session storage only: the browser
@@ -269,6 +301,7 @@ const ITEM_VERSIONS = new Map<string, number>([
   [secretsItem.key, 1],
   [vaultHeaderItem.key, 1],
   [settingsItem.key, 1],
+  [tokenInsightsItem.key, 1],
 ]);
 
 /**
@@ -314,7 +347,10 @@ export async function writeSession(rawKey: string, activityAt: number): Promise<
   await browser.storage.session.set({ [areaKey(sessionKeyItem)]: rawKey, [areaKey(sessionActivityItem)]: activityAt });
 }
 
-/** Every key "Forget all" removes from `local` (settings stay) and `session`. */
-export const FORGET_ALL_LOCAL_KEYS = [tokensItem, tokensRevisionItem, activeTokenIdItem, secretsItem, vaultHeaderItem]
-  .flatMap((item) => [areaKey(item), `${areaKey(item)}$`]);
+/**
+ * The `local` keys "Forget all" keeps: the settings and their version. Everything else goes, including keys this
+ * version does not know (left by an older or newer version), so nothing about tokens can survive it.
+ */
+export const FORGET_ALL_KEPT_KEYS: ReadonlySet<string> = new Set([areaKey(settingsItem), `${areaKey(settingsItem)}$`]);
+/** The `session` keys of an unlocked vault ("Lock" removes them). */
 export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem].map(areaKey);

@@ -6,8 +6,8 @@
  */
 import { withStorageLock } from './locks';
 import {
-  activeTokenIdItem, isSealedSecrets, isStoredToken, readTokenList, secretsItem, tokensItem, updateTokenList,
-  type SealedSecrets, type StoredToken,
+  activeTokenIdItem, isSealedSecrets, isStoredToken, readTokenList, secretsItem, tokenInsightsItem, tokensItem,
+  updateTokenList, type SealedSecrets, type StoredToken,
 } from './storage';
 import { sealSecret } from './vault';
 
@@ -176,8 +176,8 @@ export async function updateToken(id: string, patch: TokenPatch): Promise<Stored
 }
 
 /**
- * Removes a token from this browser: metadata and secret together, and the active id if it was active.
- * Resolves `false` if it was not stored (already removed by another page).
+ * Removes a token from this browser: metadata, secret and what was learned about its zones together, and the
+ * active id if it was active. Resolves `false` if it was not stored (already removed by another page).
  */
 export async function removeToken(id: string): Promise<boolean> {
   return withStorageLock(async () => {
@@ -187,9 +187,16 @@ export async function removeToken(id: string): Promise<boolean> {
       found = tokens.some((t) => t.id === id);
       const secrets = { ...(await readSecrets()) };
       delete secrets[id];
+      const insights = { ...((await tokenInsightsItem.getValue()) ?? {}) };
+      const hadInsights = id in insights;
+      delete insights[id];
       return {
         tokens: tokens.filter((t) => t.id !== id),
-        also: [[secretsItem, secrets], ...(activeId === id ? [[activeTokenIdItem, null] as const] : [])],
+        also: [
+          [secretsItem, secrets],
+          ...(hadInsights ? [[tokenInsightsItem, insights] as const] : []),
+          ...(activeId === id ? [[activeTokenIdItem, null] as const] : []),
+        ],
       };
     });
     return found;

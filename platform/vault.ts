@@ -8,7 +8,7 @@
  * - Secrets are sealed with a fresh 12-byte IV per write, bound to their token id, and opened only at request time
  *   by {@link getSecret}.
  * - The vault locks itself after the idle period (a `browser.alarms` alarm the background handles, plus a check on
- *   every use), on browser restart and extension reload (the browser empties `storage.session`), and on "Lock".
+ *   every use); only user actions extend the period, never a request (see `touchVault`); on browser restart and extension reload (the browser empties `storage.session`), and on "Lock".
  *
  * Why the raw key in `storage.session` rather than re-deriving per page: PBKDF2 at 600k iterations takes about half
  * a second, paid on every popup open otherwise (Bitwarden made the same choice). Session storage is in memory and
@@ -17,12 +17,12 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import {
-  deriveVaultKey, exportRawKey, fromBase64, importRawKey, MIN_KDF_ITERATIONS, open, randomBytes, SALT_BYTES, seal,
+  deriveVaultKey, exportRawKey, fromBase64, importRawKey, MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, open, randomBytes, SALT_BYTES, seal,
   toBase64, type SealedBox,
 } from './crypto';
 import { withStorageLock } from './locks';
 import {
-  DEFAULT_SETTINGS, FORGET_ALL_LOCAL_KEYS, isSealedSecrets, isSettings, isVaultHeader, secretsItem, SESSION_KEYS,
+  DEFAULT_SETTINGS, FORGET_ALL_KEPT_KEYS, isSealedSecrets, isSettings, isVaultHeader, secretsItem, SESSION_KEYS,
   sessionActivityItem, sessionKeyItem, settingsItem, vaultHeaderItem, writeLocal, writeSession, type SealedSecrets, type Settings,
   type VaultHeader,
 } from './storage';
@@ -144,10 +144,11 @@ async function readSession(): Promise<{ raw: string | null; last: number | null 
 }
 
 /**
- * The vault key, after the idle check. Counts as activity: the activity time is moved forward (at most every
- * 15 s) and the idle alarm re-armed.
+ * The vault key, after the idle check (past the idle period it locks and throws). Only `activity: 'user'` moves the
+ * activity time forward (at most every 15 s) and re-arms the idle alarm: reading a secret for a request does not,
+ * so a page that refreshes by itself (the Overview board) cannot keep the vault unlocked forever.
  */
-async function sessionKey(): Promise<CryptoKey> {
+async function sessionKey(activity: 'user' | 'none'): Promise<CryptoKey> {
   const { raw, last } = await readSession();
   if (raw === null) throw new VaultLockedError('locked');
   const { autoLockMinutes } = await getSettings();
@@ -157,7 +158,7 @@ async function sessionKey(): Promise<CryptoKey> {
     await lockVault();
     throw new VaultLockedError('idle');
   }
-  if (now - last >= ACTIVITY_WRITE_INTERVAL_MS) {
+  if (activity === 'user' && now - last >= ACTIVITY_WRITE_INTERVAL_MS) {
     await sessionActivityItem.setValue(now);
     await scheduleAutoLock();
   }
@@ -177,12 +178,13 @@ async function scheduleAutoLock(): Promise<void> {
 }
 
 /**
- * Records vault activity (opening the popup, an API call) so the idle lock counts from now. Cheap: writes at most
- * every 15 seconds. Does nothing while locked; locks if the idle period has already passed.
+ * Records user activity (opening the popup or the dashboard, a click or key press in them) so the idle lock counts
+ * from now. Cheap: writes at most every 15 seconds. Does nothing while locked; locks if the idle period has already
+ * passed. Requests do not count: only a person does.
  */
 export async function touchVault(): Promise<void> {
   try {
-    await sessionKey();
+    await sessionKey('user');
   } catch (error) {
     if (!(error instanceof VaultLockedError)) throw error;
   }
@@ -233,6 +235,10 @@ async function keyFromPassphrase(header: VaultHeader, passphrase: string): Promi
     // A header naming fewer iterations was not written by us: refuse rather than derive a weak key.
     throw new VaultStateError('The vault header asks for a weaker key derivation than allowed.');
   }
+  if (!Number.isSafeInteger(header.iterations) || header.iterations > MAX_KDF_ITERATIONS) {
+    // Not written by Tokenscope either: deriving would block the page for minutes.
+    throw new VaultStateError(`The vault header asks for ${header.iterations} key-derivation iterations; at most ${MAX_KDF_ITERATIONS} are accepted.`);
+  }
   const key = await deriveVaultKey(passphrase, fromBase64(header.salt), header.iterations);
   try {
     const text = await open(key, header.verifier, VERIFIER_CONTEXT);
@@ -263,7 +269,7 @@ export async function lockVault(): Promise<void> {
  */
 export async function getSecret(tokenId: string): Promise<string> {
   return withStorageLock(async () => {
-    const key = await sessionKey();
+    const key = await sessionKey('none');
     const box = (await readSecrets())[tokenId];
     if (box === undefined) throw new SecretMissingError(tokenId);
     return open(key, box, secretContext(tokenId));
@@ -275,7 +281,7 @@ export async function getSecret(tokenId: string): Promise<string> {
  * change cannot re-key the vault between sealing and writing.
  */
 export async function sealSecret(tokenId: string, secret: string): Promise<SealedBox> {
-  const key = await sessionKey();
+  const key = await sessionKey('none');
   return seal(key, secret, secretContext(tokenId));
 }
 
@@ -312,12 +318,15 @@ export async function changePassphrase(current: string, next: string): Promise<v
 }
 
 /**
- * "Forget all": removes every token record, secret, the salt and verifier, the active token and the session key.
- * Settings stay. Afterwards `storage.local.get(null)` holds no token field.
+ * "Forget all": removes everything in `local` but the settings (token records, secrets, salt and verifier, the
+ * active token, what was learned about each token's zones, the boards) and everything in `session`. Afterwards
+ * `storage.local.get(null)` holds the settings only.
  */
 export async function forgetAll(): Promise<void> {
   await withStorageLock(async () => {
-    await browser.storage.local.remove([...FORGET_ALL_LOCAL_KEYS]);
+    const keys = Object.keys(await browser.storage.local.get(null)).filter((key) => !FORGET_ALL_KEPT_KEYS.has(key));
+    await browser.storage.local.remove(keys);
+    await browser.storage.session.clear();
     await lockVault();
   });
 }

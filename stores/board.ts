@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { boardsItem } from '../platform/boards';
+import { boardsItem } from '../platform/storage';
 import { moveTile, newTileId, type Tile } from '../lib/board/tiles';
 
 /** The overview board of one environment: tiles in order, persisted on every change. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { tokenInsightsItem, type TokenZones } from '../platform/insights';
+import { tokenInsightsItem, type TokenZones } from '../platform/storage';
 
 /**
  * What the dashboard learned about each stored token's reach: the management zones it was seen to

@@ -125,6 +125,20 @@ export const useVaultStore = defineStore('vault', () => {
     });
   }
 
+  /**
+   * A person used the page (a click, a key press): the idle lock counts from now. Requests never call this, so a
+   * page refreshing by itself lets the vault lock on time. Failures are ignored: the next use checks again.
+   */
+  async function touch(): Promise<void> {
+    if (state.value !== 'unlocked') return;
+    try {
+      await touchVault();
+      state.value = await getVaultState();
+    } catch {
+      // Storage unavailable for a moment: nothing to extend, and the lock still happens on time.
+    }
+  }
+
   function clearError(): void {
     error.value = null;
   }
@@ -137,6 +151,6 @@ export const useVaultStore = defineStore('vault', () => {
 
   return {
     state, status, error, busy, autoLockMinutes, locked,
-    load, create, unlock, lock, forgetAll, changePassphrase, setAutoLockMinutes, clearError, dispose,
+    load, create, unlock, lock, forgetAll, changePassphrase, setAutoLockMinutes, touch, clearError, dispose,
   };
 });

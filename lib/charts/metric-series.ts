@@ -53,20 +53,31 @@ export function entityIdsIn(data: MetricData): string[] {
   return [...ids];
 }
 
-function csvCell(v: string): string {
-  return /[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+/** First characters that make a spreadsheet evaluate a cell as a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell from the API (a dimension key or value, a metric key): a cell a spreadsheet would run as a formula
+ * gets a leading `'` (shown as text, not evaluated), and any cell with a quote, comma or line break is quoted.
+ */
+export function csvTextCell(v: string): string {
+  const text = FORMULA_START.test(v) ? `'${v}` : v;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
  * CSV export of a chart model: one row per series and timestamp (`metricId, dimensions..., timestamp, value`),
- * the shape Dynatrace's own CSV uses. Cells that a spreadsheet would run as formulas are quoted.
+ * the shape Dynatrace's own CSV uses. Every text cell, the header of dimension keys included, goes through
+ * {@link csvTextCell}; timestamps and values are written by us from numbers and stay as they are (a negative value
+ * is a number, not a formula).
  */
 export function toCsv(model: ChartModel): string {
   const dimKeys = [...new Set(model.series.flatMap((s) => Object.keys(s.dimensionMap)))];
-  const rows = [['metricId', ...dimKeys, 'timestamp', 'value'].join(',')];
+  const rows = [['metricId', ...dimKeys, 'timestamp', 'value'].map(csvTextCell).join(',')];
   for (const s of model.series) {
     s.values.forEach((v, i) => {
-      rows.push([s.metricId, ...dimKeys.map((k) => s.dimensionMap[k] ?? ''), new Date(model.timestamps[i]!).toISOString(), v === null ? '' : String(v)].map(csvCell).join(','));
+      const text = [s.metricId, ...dimKeys.map((k) => s.dimensionMap[k] ?? '')].map(csvTextCell);
+      rows.push([...text, new Date(model.timestamps[i]!).toISOString(), v === null ? '' : String(v)].join(','));
     });
   }
   return rows.join('\n') + '\n';

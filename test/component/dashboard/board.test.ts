@@ -5,7 +5,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import BoardTile from '../../../dashboard/components/BoardTile.vue';
 import { useBoardStore } from '../../../stores/board';
-import { boardsItem } from '../../../platform/boards';
+import { boardsItem } from '../../../platform/storage';
 import { createLimiter } from '../../../composables/useLimiter';
 import { toApiError, type DynatraceClient, type MetricData } from '../../../lib/dynatrace';
 import type { Tile } from '../../../lib/board/tiles';
@@ -83,7 +83,7 @@ describe('insights store', () => {
     const set = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
     fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => { written.push(...Object.values(items)); return set(items); };
     const { useInsightsStore } = await import('../../../stores/insights');
-    const { tokenInsightsItem } = await import('../../../platform/insights');
+    const { tokenInsightsItem } = await import('../../../platform/storage');
     const s = useInsightsStore();
     await s.load();
     await s.recordZones('dt0c01.A', ['Production EU']);

@@ -37,6 +37,19 @@ describe('ErrorNotice', () => {
 });
 
 describe('VaultForm', () => {
+  it('warns while a new passphrase is easy to guess, and stops when it is not; unlocking never warns', async () => {
+    const w = mount(VaultForm, { props: { mode: 'create', busy: false, error: null, minLength: 8 } });
+    const input = w.get('input#vault-passphrase');
+    await input.setValue('password');
+    expect(w.get('[role="status"]').text()).toMatch(/easy to guess/);
+    expect(input.attributes('aria-describedby')).toBe('vault-warning');
+    await input.setValue('correct horse battery staple');
+    expect(w.find('[role="status"]').exists()).toBe(false);
+    await w.setProps({ mode: 'unlock' });
+    await input.setValue('password');
+    expect(w.find('[role="status"]').exists()).toBe(false);
+  });
+
   it('create mode: labelled passphrase field, "Create vault", emits the passphrase once and clears the field', async () => {
     const w = mount(VaultForm, { props: { mode: 'create', busy: false, error: null, minLength: 8 }, attachTo: document.body });
     const input = w.get('input#vault-passphrase');

@@ -34,8 +34,22 @@ describe('toChartModel', () => {
     expect(entityIdsIn(data)).toEqual(['HOST-0000000000000001', 'HOST-0000000000000002']);
   });
 
-  it('exports CSV with one row per point and formula-looking cells quoted', () => {
-    const csv = toCsv(toChartModel({ ...data, result: [{ ...data.result[0]!, data: [{ dimensions: [], dimensionMap: { 'dt.entity.host': '=cmd()' }, timestamps: [60_000], values: [1.5] }] }] }));
-    expect(csv).toBe('metricId,dt.entity.host,timestamp,value\n"builtin:host.cpu.usage:splitBy(""dt.entity.host"")","=cmd()",1970-01-01T00:01:00.000Z,1.5\n');
+  it('exports CSV with one row per point; formula-looking cells are prefixed with a quote so spreadsheets show them as text', () => {
+    const csv = toCsv(toChartModel({ ...data, result: [{ ...data.result[0]!, data: [{ dimensions: [], dimensionMap: { 'dt.entity.host': '=cmd()' }, timestamps: [60_000], values: [-1.5] }] }] }));
+    expect(csv).toBe('metricId,dt.entity.host,timestamp,value\n"builtin:host.cpu.usage:splitBy(""dt.entity.host"")",\'=cmd(),1970-01-01T00:01:00.000Z,-1.5\n');
+  });
+
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('neutralises a dimension value starting like a formula: %j', (value) => {
+    const csv = toCsv(toChartModel({ ...data, result: [{ ...data.result[0]!, data: [{ dimensions: [], dimensionMap: { k: value }, timestamps: [0], values: [1] }] }] }));
+    const cell = csv.split('\n')[1]!.split(',')[1]!;
+    expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
+  });
+
+  it('escapes the header row of dimension keys: a key with a comma and a line break stays one cell of one row', () => {
+    const key = 'evil,key\n=HYPERLINK("x")';
+    const csv = toCsv(toChartModel({ ...data, result: [{ ...data.result[0]!, data: [{ dimensions: [], dimensionMap: { [key]: 'v' }, timestamps: [0], values: [1] }] }] }));
+    expect(csv.startsWith('metricId,"evil,key\n=HYPERLINK(""x"")",timestamp,value\n')).toBe(true);
+    // Header, one data row, the final newline: the line break inside the quoted key does not add a row.
+    expect(csv.split(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter(Boolean)).toHaveLength(2);
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { useVaultStore } from '../../../stores/vault';
 import { AUTO_LOCK_ALARM, getSecret, handleAutoLockAlarm, setVaultClock, VaultLockedError } from '../../../platform/vault';
-import { saveToken } from '../../../platform/tokens';
+import { removeToken, saveToken } from '../../../platform/tokens';
+import { boardsItem, tokenInsightsItem } from '../../../platform/storage';
 import { grantAll, mintToken, setupPinia, storedToken, idOf, eventually } from './helpers';
 
 const PASS = 'correct horse battery';
@@ -139,6 +140,78 @@ describe('vault store', () => {
     expect(Object.keys(local).filter((k) => !k.startsWith('settings'))).toEqual([]);
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
   });
+
+  it('reading secrets for requests does not extend the idle period; only user activity does', async () => {
+    const vault = useVaultStore();
+    await vault.load();
+    await vault.create(PASS);
+    const secret = mintToken();
+    await saveToken(storedToken({ id: idOf(secret) }), secret);
+    // An auto-refreshing page reads the secret every ten minutes: after 30 idle minutes the vault is locked.
+    for (const minute of [10, 20, 30]) {
+      clock += 10 * 60_000;
+      expect(await getSecret(idOf(secret)), `minute ${minute}`).toBe(secret);
+    }
+    clock += 60_000;
+    await expect(getSecret(idOf(secret))).rejects.toEqual(new VaultLockedError('idle'));
+    await eventually(() => expect(vault.state).toBe('locked'));
+  });
+
+  it('a click or key press (touch) extends the idle period', async () => {
+    const vault = useVaultStore();
+    await vault.load();
+    await vault.create(PASS);
+    const secret = mintToken();
+    await saveToken(storedToken({ id: idOf(secret) }), secret);
+    for (let i = 0; i < 4; i += 1) {
+      clock += 20 * 60_000;
+      await vault.touch();
+    }
+    // 80 minutes since unlocking, 20 since the last touch.
+    expect(await getSecret(idOf(secret))).toBe(secret);
+    clock += 31 * 60_000;
+    await vault.touch();
+    expect(vault.state).toBe('locked');
+  });
+
+  it('"Forget all" also erases what was learned about tokens\' zones and the boards', async () => {
+    const vault = useVaultStore();
+    await vault.load();
+    await vault.create(PASS);
+    await vault.setAutoLockMinutes(15);
+    const secret = mintToken();
+    await saveToken(storedToken({ id: idOf(secret) }), secret);
+    await tokenInsightsItem.setValue({ [idOf(secret)]: { zones: ['Production EU'], allZones: false, checkedAt: clock } });
+    await boardsItem.setValue({ 'https://abc.live.dynatrace.com': [] });
+    await fakeBrowser.storage.local.set({ leftByAnotherVersion: 1 });
+    expect(await vault.forgetAll()).toBe(true);
+    expect(Object.keys(await fakeBrowser.storage.local.get(null)).sort()).toEqual(['settings', 'settings$']);
+  });
+
+  it('removing a token removes what was learned about its zones, in the same write', async () => {
+    const vault = useVaultStore();
+    await vault.load();
+    await vault.create(PASS);
+    const [a, b] = [mintToken(), mintToken()];
+    await saveToken(storedToken({ id: idOf(a) }), a);
+    await saveToken(storedToken({ id: idOf(b) }), b);
+    const zones = { zones: ['Staging'], allZones: false, checkedAt: clock };
+    await tokenInsightsItem.setValue({ [idOf(a)]: zones, [idOf(b)]: zones });
+    expect(await removeToken(idOf(a))).toBe(true);
+    expect(Object.keys((await tokenInsightsItem.getValue()) ?? {})).toEqual([idOf(b)]);
+  });
+
+  it('refuses a vault header that asks for an absurd iteration count instead of deriving for minutes', async () => {
+    const vault = useVaultStore();
+    await vault.load();
+    await vault.create(PASS);
+    await vault.lock();
+    const { vault: header } = await fakeBrowser.storage.local.get('vault');
+    await fakeBrowser.storage.local.set({ vault: { ...(header as object), iterations: 2_000_000_000 } });
+    expect(await vault.unlock(PASS)).toBe(false);
+    expect(vault.error?.message).toMatch(/2000000000 key-derivation iterations; at most 5000000/);
+    expect(vault.state).toBe('locked');
+  }, 5_000);
 
   it('every write of a secret uses a fresh 12-byte IV', async () => {
     const vault = useVaultStore();
