@@ -1,8 +1,9 @@
 /**
- * What the popup's presentational components show. Plain shapes, filled in by the container (`App.vue`) from the
- * stores: components never import stores or platform code, and never receive a secret (except `TokenSecretReveal`,
- * which shows a new PAT's secret once).
+ * What the popup's presentational components show. Plain shapes, filled in by the popup's screens from the stores:
+ * components never import stores or platform code, and never receive a secret (except `TokenSecretReveal`, which
+ * shows a new PAT's secret once).
  */
+import type { FailureView } from '../lib/failure/failure';
 
 /** One stored token, as the list shows it. */
 export interface TokenItemView {
@@ -30,11 +31,10 @@ export interface TokenItemView {
   check: CheckView | null;
 }
 
-/** "Check again" for one token: in progress, or what the environment said (decoded by the container). */
-export interface CheckView {
-  state: 'checking' | 'ok' | 'error';
-  message: string;
-}
+/** "Check again" for one token: in progress, what the environment said, or why it failed. */
+export type CheckView =
+  | { state: 'checking' | 'ok'; message: string }
+  | { state: 'error'; failure: FailureView };
 
 /** Tokens of one owner in one environment. */
 export interface TokenGroupView {
@@ -58,14 +58,6 @@ export interface CreatorView {
   canWrite: boolean;
 }
 
-/** An error to show inline (`role="alert"`), decoded by the store. */
-export interface NoticeView {
-  message: string;
-  /** A corrected value to offer (the `live` URL for an `apps` URL). */
-  suggestion?: string;
-  /** For missing host access: the origin to grant. */
-  origin?: string;
-}
 
 export interface AddTokenFormValue {
   environmentUrl: string;

@@ -1,4 +1,4 @@
-import { getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue';
+import { computed, getCurrentScope, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue';
 import { ApiError, type DynatraceClient } from '../lib/dynatrace';
 
 /** The identity a query runs as: a stored token's id and a client bound to it. */
@@ -115,5 +115,8 @@ export function useApiQuery<T>(identity: Ref<ClientIdentity | null>, options: Us
 
   if (getCurrentScope()) onScopeDispose(abort);
 
-  return { data, error, status, dataTokenId, run, abort, reset };
+  /** There is an answer and it belongs to the identity on show now: the one check before rendering `data`. */
+  const current = computed(() => data.value !== null && dataTokenId.value !== null && dataTokenId.value === identity.value?.tokenId);
+
+  return { data, error, status, dataTokenId, current, run, abort, reset };
 }

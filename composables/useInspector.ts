@@ -2,7 +2,9 @@ import { ref, shallowRef } from 'vue';
 import { clientForSecret, clientForToken } from '../platform/api';
 import { getSecret } from '../platform/vault';
 import type { StoredToken } from '../platform/storage';
-import { parseEnvironmentUrl } from '../lib/dynatrace';
+import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
+import { describeFailure } from '../lib/failure/describe';
+import { Failure, type FailureView } from '../lib/failure/failure';
 import { inspectToken, type Inspection } from '../lib/inspector/inspection';
 import { useInsightsStore } from '../stores/insights';
 
@@ -16,7 +18,8 @@ export type InspectTarget = { kind: 'stored'; token: StoredToken } | { kind: 'pa
 export function useInspector() {
   const insights = useInsightsStore();
   const results = shallowRef<(Inspection | null)[]>([null, null]);
-  const errors = ref<(string | null)[]>([null, null]);
+  /** Why an inspection failed as a whole, as people read it (kind kept for the UI). */
+  const errors = shallowRef<(FailureView | null)[]>([null, null]);
   const running = ref(false);
   const elapsedMs = ref<number | null>(null);
   let controller: AbortController | null = null;
@@ -31,7 +34,7 @@ export function useInspector() {
       return result;
     }
     const env = parseEnvironmentUrl(target.environmentUrl);
-    if (!env.ok) throw new Error(env.error.message + (env.error.suggestion ? ` Try ${env.error.suggestion}.` : ''));
+    if (!env.ok) throw new Failure('invalid-url', env.error.message, env.error.suggestion === undefined ? {} : { suggestion: env.error.suggestion });
     const secret = target.secret.trim();
     return inspectToken(clientForSecret(env.value.baseUrl, secret), { environmentUrl: env.value.baseUrl, secret: () => secret, signal });
   }
@@ -47,7 +50,7 @@ export function useInspector() {
     const settled = await Promise.allSettled(targets.map((t) => (t ? inspectOne(t, ctrl.signal) : Promise.resolve(null))));
     if (controller !== ctrl) return;
     results.value = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
-    errors.value = settled.map((s) => (s.status === 'rejected' ? (s.reason instanceof Error ? s.reason.message : String(s.reason)) : null));
+    errors.value = settled.map((s) => (s.status === 'rejected' ? describeFailure(s.reason, { operation: 'inspect' }) : null));
     elapsedMs.value = Math.round(performance.now() - started);
     running.value = false;
   }

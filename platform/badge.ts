@@ -4,7 +4,8 @@
  * service worker's memory (it is stopped when idle), every update re-reads storage.
  */
 import { browser } from 'wxt/browser';
-import { getActiveTokenId, getTokens, isExpired, watchActiveTokenId, watchTokens, type StoredToken } from './tokens';
+import { isExpired } from '../lib/tokens/rules';
+import { getActiveTokenId, getTokens, watchActiveTokenId, watchTokens, type StoredToken } from './tokens';
 
 export interface BadgeView {
   text: string;

@@ -4,14 +4,18 @@
  * The user can revoke it at any time in the browser's extension settings, so every API call checks first.
  */
 // From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
-import { isLoopbackHost } from '../lib/dynatrace/environment-url';
+import type { CodedError, FailureDetail } from '../lib/failure/failure';
+import { isLoopbackHost } from '../lib/dynatrace/loopback';
 import { browser } from 'wxt/browser';
 
 /** An API call needs access to an origin the user has not granted (or has revoked). */
-export class HostPermissionError extends Error {
+export class HostPermissionError extends Error implements CodedError {
   override readonly name = 'HostPermissionError';
+  readonly code = 'host-permission';
+  readonly detail: FailureDetail;
   constructor(readonly origin: string) {
-    super(`Tokenscope has no access to ${origin}. Grant access again to use tokens of this environment.`);
+    super(`Tokenscope has no access to ${origin}: grant access to use tokens of this environment.`);
+    this.detail = { origin };
   }
 }
 

@@ -10,11 +10,10 @@
  * - Values read from storage are `unknown` until a guard accepts them: another version of the extension, a failed
  *   migration or a hand-edited profile may have left anything there.
  */
-// From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
-import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Tile } from '../lib/board/tiles';
+import type { CodedError } from '../lib/failure/failure';
 import { isSealedBox, type SealedBox } from './crypto';
 import { hasCrossPageLocks } from './locks';
 
@@ -76,8 +75,6 @@ export type SealedSecrets = Record<string, SealedBox>;
 export const DEFAULT_SETTINGS: Settings = { autoLockMinutes: 30 };
 export const AUTO_LOCK_CHOICES = [5, 15, 30, 60, 120, 240, 480] as const;
 
-/** Colours offered for new tokens; also the defaults given to tokens migrated from v1 (which had none). */
-export const TOKEN_COLORS = ['#1456c7', '#0f7b3f', '#b3261e', '#8a4baf', '#b35900', '#00707a', '#5a6170'] as const;
 
 // ---- guards -------------------------------------------------------------------------------------------------------
 
@@ -123,58 +120,7 @@ export function isSealedSecrets(value: unknown): value is SealedSecrets {
 
 // ---- migrations ---------------------------------------------------------------------------------------------------
 
-/**
- * v1 of the token list: the first schema, before the popup was designed. The environment as typed, ISO dates, the
- * API's field names, no colour and no production tag.
- */
-export interface StoredTokenV1 {
-  id: string;
-  label: string;
-  environment: string;
-  owner: string;
-  name: string;
-  personalAccessToken: boolean;
-  scopes: string[];
-  expirationDate: string | null;
-  creationDate: string;
-  lastChecked: string;
-}
-
-function isoToMs(value: unknown, field: string): number {
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new TypeError(`v1 token list: ${field} is not a date.`);
-  return ms;
-}
-
-/**
- * v1 -> v2. Throws on an entry it cannot convert instead of dropping it: WXT then keeps the stored value and its
- * version, and the writers refuse to overwrite an unmigrated list (see {@link assertTokensMigrated}).
- */
-export function migrateTokensV1ToV2(value: unknown): StoredToken[] {
-  if (!Array.isArray(value)) throw new TypeError('v1 token list: not an array.');
-  return value.map((raw: unknown, index): StoredToken => {
-    if (!isRecord(raw)) throw new TypeError(`v1 token list: entry ${index} is not an object.`);
-    const env = parseEnvironmentUrl(typeof raw.environment === 'string' ? raw.environment : '');
-    if (!env.ok) throw new TypeError(`v1 token list: entry ${index} has an unusable environment URL.`);
-    const token: StoredToken = {
-      id: String(raw.id),
-      label: typeof raw.label === 'string' ? raw.label : String(raw.name ?? ''),
-      color: TOKEN_COLORS[index % TOKEN_COLORS.length] ?? TOKEN_COLORS[0],
-      environmentUrl: env.value.baseUrl,
-      owner: String(raw.owner ?? ''),
-      name: String(raw.name ?? ''),
-      personal: raw.personalAccessToken === true,
-      scopes: Array.isArray(raw.scopes) ? raw.scopes.filter((s): s is string => typeof s === 'string') : [],
-      expiresAt: raw.expirationDate === null || raw.expirationDate === undefined ? null : isoToMs(raw.expirationDate, 'expirationDate'),
-      createdAt: isoToMs(raw.creationDate, 'creationDate'),
-      production: false,
-      lastCheckedAt: isoToMs(raw.lastChecked, 'lastChecked'),
-      lastUsedAt: null,
-    };
-    if (!isStoredToken(token)) throw new TypeError(`v1 token list: entry ${index} is not a valid token record.`);
-    return token;
-  });
-}
+export type { StoredTokenV1 } from './migrations';
 
 /** The current version of the token list; bump it together with a new entry in `migrations`. */
 export const TOKENS_VERSION = 2;
@@ -189,7 +135,15 @@ export const TOKENS_VERSION = 2;
 export const tokensItem = storage.defineItem<StoredToken[]>('local:tokens', {
   fallback: [],
   version: TOKENS_VERSION,
-  migrations: { 2: migrateTokensV1ToV2 },
+  // Loaded only when an old list is found: the URL parser it needs stays out of every page's first load.
+  migrations: {
+    2: async (v1: unknown): Promise<StoredToken[]> => {
+      const tokens = (await import('./migrations')).migrateTokensV1ToV2(v1);
+      const bad = tokens.findIndex((t) => !isStoredToken(t));
+      if (bad >= 0) throw new TypeError(`v1 token list: entry ${bad} is not a valid token record.`);
+      return tokens;
+    },
+  },
 });
 
 /**
@@ -265,8 +219,9 @@ export const sessionActivityItem = storage.defineItem<number | null>('session:va
 // ---- writing -------------------------------------------------------------------------------------------------------
 
 /** Thrown by writers when the stored token list is not at the current version (a migration failed). */
-export class StorageMigrationError extends Error {
+export class StorageMigrationError extends Error implements CodedError {
   override readonly name = 'StorageMigrationError';
+  readonly code = 'storage';
   constructor(readonly key: string, readonly version: number | undefined) {
     super(`Stored data "${key}" is at version ${version ?? 'unknown'} and could not be upgraded; nothing was written so it is not lost.`);
   }

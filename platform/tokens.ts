@@ -11,14 +11,12 @@ import {
 } from './storage';
 import { sealSecret } from './vault';
 
+import type { CodedError, FailureDetail } from '../lib/failure/failure';
+import { isExpired, MAX_PATS_PER_OWNER, personalTokenCount } from '../lib/tokens/rules';
+
 export type { StoredToken } from './storage';
-export { activeTokenIdItem, TOKEN_COLORS, tokensItem } from './storage';
+export { activeTokenIdItem, tokensItem } from './storage';
 
-/** Dynatrace allows at most five personal access tokens per user and environment. */
-export const MAX_PATS_PER_OWNER = 5;
-
-/** Expiry within this window gets a warning in the UI. */
-export const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
 
 // ---- reading -------------------------------------------------------------------------------------------------------
 
@@ -45,25 +43,6 @@ export function watchActiveTokenId(cb: (id: string | null) => void): () => void 
 
 // ---- rules ---------------------------------------------------------------------------------------------------------
 
-export function isExpired(token: StoredToken, now: number): boolean {
-  return token.expiresAt !== null && token.expiresAt <= now;
-}
-
-/** Not expired yet, but within {@link EXPIRY_WARNING_MS}. */
-export function expiresSoon(token: StoredToken, now: number): boolean {
-  return token.expiresAt !== null && token.expiresAt > now && token.expiresAt - now <= EXPIRY_WARNING_MS;
-}
-
-/** Same environment and owner (the unit of the five-PAT limit). */
-export function sameOwner(a: Pick<StoredToken, 'environmentUrl' | 'owner'>, b: Pick<StoredToken, 'environmentUrl' | 'owner'>): boolean {
-  return a.environmentUrl === b.environmentUrl && a.owner.toLowerCase() === b.owner.toLowerCase();
-}
-
-/** How many stored PATs `owner` has in `environmentUrl`. */
-export function personalTokenCount(tokens: readonly StoredToken[], environmentUrl: string, owner: string): number {
-  return tokens.filter((t) => t.personal && sameOwner(t, { environmentUrl, owner })).length;
-}
-
 /**
  * The token the `cycle-token` command switches to: the next one after `activeId` in list order that is not
  * expired, has a secret, and is not tagged production (a keyboard shortcut cannot ask for confirmation).
@@ -82,34 +61,44 @@ export function nextUsableTokenId(tokens: readonly StoredToken[], activeId: stri
 // ---- errors --------------------------------------------------------------------------------------------------------
 
 /** The token (same id) is already stored. */
-export class DuplicateTokenError extends Error {
+export class DuplicateTokenError extends Error implements CodedError {
   override readonly name = 'DuplicateTokenError';
+  readonly code = 'duplicate';
+  readonly detail: FailureDetail;
   constructor(readonly existing: StoredToken) {
     super(`This token is already stored as "${existing.label}".`);
+    this.detail = { tokenId: existing.id };
   }
 }
 
 /** The owner already has five PATs stored for this environment. */
-export class TokenLimitError extends Error {
+export class TokenLimitError extends Error implements CodedError {
   override readonly name = 'TokenLimitError';
+  readonly code = 'token-limit';
   constructor(readonly owner: string, readonly environmentUrl: string) {
     super(`${owner} already has the maximum of ${MAX_PATS_PER_OWNER} personal access tokens in ${environmentUrl}. Revoke one before creating another.`);
   }
 }
 
 /** No stored token with that id. */
-export class TokenNotFoundError extends Error {
+export class TokenNotFoundError extends Error implements CodedError {
   override readonly name = 'TokenNotFoundError';
+  readonly code = 'not-found';
+  readonly detail: FailureDetail;
   constructor(readonly tokenId: string) {
-    super(`No stored token ${tokenId}.`);
+    super('This token is no longer stored (another window may have removed it).');
+    this.detail = { tokenId };
   }
 }
 
 /** The token cannot be made active (expired). */
-export class TokenNotUsableError extends Error {
+export class TokenNotUsableError extends Error implements CodedError {
   override readonly name = 'TokenNotUsableError';
+  readonly code = 'expired';
+  readonly detail: FailureDetail;
   constructor(readonly token: StoredToken, reason: string) {
     super(reason);
+    this.detail = { tokenId: token.id };
   }
 }
 

@@ -14,17 +14,16 @@
  * a second, paid on every popup open otherwise (Bitwarden made the same choice). Session storage is in memory and
  * readable only by trusted extension contexts.
  */
+import type { CodedError } from '../lib/failure/failure';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import {
-  deriveVaultKey, exportRawKey, fromBase64, importRawKey, MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, open, randomBytes, SALT_BYTES, seal,
-  toBase64, type SealedBox,
+  deriveVaultKey, exportRawKey, fromBase64, importRawKey, MAX_KDF_ITERATIONS, MIN_KDF_ITERATIONS, open, seal, type SealedBox,
 } from './crypto';
 import { withStorageLock } from './locks';
 import {
-  DEFAULT_SETTINGS, FORGET_ALL_KEPT_KEYS, isSealedSecrets, isSettings, isVaultHeader, secretsItem, SESSION_KEYS,
-  sessionActivityItem, sessionKeyItem, settingsItem, vaultHeaderItem, writeLocal, writeSession, type SealedSecrets, type Settings,
-  type VaultHeader,
+  DEFAULT_SETTINGS, isSealedSecrets, isSettings, isVaultHeader, secretsItem, SESSION_KEYS, sessionActivityItem, sessionKeyItem,
+  settingsItem, vaultHeaderItem, writeSession, type SealedSecrets, type Settings, type VaultHeader,
 } from './storage';
 
 /** `none`: no vault yet (first use); `locked`: a vault exists, key not in session; `unlocked`: ready. */
@@ -37,8 +36,9 @@ export const AUTO_LOCK_ALARM = 'tokenscope:auto-lock';
 export const MIN_PASSPHRASE_LENGTH = 8;
 
 /** Thrown by {@link getSecret} (and so by every API call) while the vault is locked. */
-export class VaultLockedError extends Error {
+export class VaultLockedError extends Error implements CodedError {
   override readonly name = 'VaultLockedError';
+  readonly code = 'locked';
   /** `locked`: no key in session; `idle`: it was there but the idle period had passed, so it was just removed. */
   constructor(readonly reason: 'locked' | 'idle' = 'locked') {
     super(reason === 'idle' ? 'The vault locked itself after the idle period. Unlock it to continue.' : 'The vault is locked. Unlock it to use your tokens.');
@@ -46,28 +46,32 @@ export class VaultLockedError extends Error {
 }
 
 /** Unlock or passphrase change with the wrong passphrase. */
-export class WrongPassphraseError extends Error {
+export class WrongPassphraseError extends Error implements CodedError {
   override readonly name = 'WrongPassphraseError';
-  constructor() {
-    super('That passphrase does not unlock this vault.');
+  readonly code = 'wrong-passphrase';
+  constructor(message = 'That passphrase does not unlock this vault.') {
+    super(message);
   }
 }
 
 /** A vault operation that needs a vault (unlock) or needs none (create) found the other. */
-export class VaultStateError extends Error {
+export class VaultStateError extends Error implements CodedError {
   override readonly name = 'VaultStateError';
+  readonly code = 'vault-state';
 }
 
 /** The token has no stored secret (e.g. a record left from an interrupted older version). */
-export class SecretMissingError extends Error {
+export class SecretMissingError extends Error implements CodedError {
   override readonly name = 'SecretMissingError';
+  readonly code = 'storage';
   constructor(readonly tokenId: string) {
     super(`No secret is stored for ${tokenId}; remove the token and add it again.`);
   }
 }
 
-const VERIFIER_TEXT = 'tokenscope:vault-verifier:v1';
-const VERIFIER_CONTEXT = 'tokenscope:verifier';
+/** A known text sealed with the key: opening it proves the passphrase (exported for `./vault-admin.ts`). */
+export const VERIFIER_TEXT = 'tokenscope:vault-verifier:v1';
+export const VERIFIER_CONTEXT = 'tokenscope:verifier';
 /** Associated data of a token secret: a ciphertext only opens under the id it was written for. */
 export const secretContext = (tokenId: string): string => `tokenscope:secret:${tokenId}`;
 
@@ -75,6 +79,8 @@ export const secretContext = (tokenId: string): string => `tokenscope:secret:${t
 const ACTIVITY_WRITE_INTERVAL_MS = 15_000;
 
 let clock: () => number = () => Date.now();
+/** The vault's clock (exported for `./vault-admin.ts`). */
+export const vaultNow = (): number => clock();
 /** Test hook: a fixed or fake clock for the idle logic. */
 export function setVaultClock(now: () => number): void {
   clock = now;
@@ -82,12 +88,12 @@ export function setVaultClock(now: () => number): void {
 
 // ---- state ----------------------------------------------------------------------------------------------------------
 
-async function readHeader(): Promise<VaultHeader | null> {
+export async function readHeader(): Promise<VaultHeader | null> {
   const value: unknown = await vaultHeaderItem.getValue();
   return isVaultHeader(value) ? value : null;
 }
 
-async function readSecrets(): Promise<SealedSecrets> {
+export async function readSecrets(): Promise<SealedSecrets> {
   const value: unknown = await secretsItem.getValue();
   return isSealedSecrets(value) ? value : {};
 }
@@ -165,13 +171,14 @@ async function sessionKey(activity: 'user' | 'none'): Promise<CryptoKey> {
   return importRawKey(raw);
 }
 
-async function putSessionKey(key: CryptoKey): Promise<void> {
+/** Parks an unlocked key in session storage and arms the idle alarm. */
+export async function putSessionKey(key: CryptoKey): Promise<void> {
   await writeSession(await exportRawKey(key), clock());
   await scheduleAutoLock();
 }
 
 /** (Re)starts the idle alarm: it fires `autoLockMinutes` after the last activity. */
-async function scheduleAutoLock(): Promise<void> {
+export async function scheduleAutoLock(): Promise<void> {
   const { autoLockMinutes } = await getSettings();
   // Re-creating an alarm with the same name replaces it.
   await browser.alarms.create(AUTO_LOCK_ALARM, { delayInMinutes: autoLockMinutes });
@@ -209,28 +216,8 @@ export async function handleAutoLockAlarm(): Promise<void> {
 
 // ---- operations ---------------------------------------------------------------------------------------------------
 
-/** Creates the vault (first use) and leaves it unlocked. Throws {@link VaultStateError} if one exists. */
-export async function createVault(passphrase: string): Promise<void> {
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new RangeError(`Use at least ${MIN_PASSPHRASE_LENGTH} characters.`);
-  }
-  const salt = randomBytes(SALT_BYTES);
-  const key = await deriveVaultKey(passphrase, salt, MIN_KDF_ITERATIONS);
-  const header: VaultHeader = {
-    kdf: 'PBKDF2-SHA-256',
-    iterations: MIN_KDF_ITERATIONS,
-    salt: toBase64(salt),
-    verifier: await seal(key, VERIFIER_TEXT, VERIFIER_CONTEXT),
-    createdAt: clock(),
-  };
-  await withStorageLock(async () => {
-    if ((await readHeader()) !== null) throw new VaultStateError('A vault already exists; unlock it instead.');
-    await writeLocal([[vaultHeaderItem, header], [secretsItem, {}]]);
-  });
-  await putSessionKey(key);
-}
-
-async function keyFromPassphrase(header: VaultHeader, passphrase: string): Promise<CryptoKey> {
+/** The key from a passphrase, proven by opening the verifier; throws {@link WrongPassphraseError}. */
+export async function keyFromPassphrase(header: VaultHeader, passphrase: string): Promise<CryptoKey> {
   if (header.iterations < MIN_KDF_ITERATIONS) {
     // A header naming fewer iterations was not written by us: refuse rather than derive a weak key.
     throw new VaultStateError('The vault header asks for a weaker key derivation than allowed.');
@@ -283,60 +270,6 @@ export async function getSecret(tokenId: string): Promise<string> {
 export async function sealSecret(tokenId: string, secret: string): Promise<SealedBox> {
   const key = await sessionKey('none');
   return seal(key, secret, secretContext(tokenId));
-}
-
-/**
- * Changes the passphrase: verifies the current one, derives a new key with a new salt, re-encrypts every secret
- * (fresh IVs) and writes header and secrets in one write. If anything fails before that write nothing changes.
- */
-export async function changePassphrase(current: string, next: string): Promise<void> {
-  if (next.length < MIN_PASSPHRASE_LENGTH) throw new RangeError(`Use at least ${MIN_PASSPHRASE_LENGTH} characters.`);
-  const header = await readHeader();
-  if (header === null) throw new VaultStateError('There is no vault yet.');
-  const oldKey = await keyFromPassphrase(header, current);
-  const salt = randomBytes(SALT_BYTES);
-  const newKey = await deriveVaultKey(next, salt, MIN_KDF_ITERATIONS);
-  await withStorageLock(async () => {
-    // Re-read under the lock: a token may have been added while the keys were being derived.
-    const latest = await readHeader();
-    if (latest === null || latest.salt !== header.salt) throw new VaultStateError('The vault changed meanwhile; try again.');
-    const secrets = await readSecrets();
-    const resealed: SealedSecrets = {};
-    for (const [id, box] of Object.entries(secrets)) {
-      resealed[id] = await seal(newKey, await open(oldKey, box, secretContext(id)), secretContext(id));
-    }
-    const newHeader: VaultHeader = {
-      kdf: 'PBKDF2-SHA-256',
-      iterations: MIN_KDF_ITERATIONS,
-      salt: toBase64(salt),
-      verifier: await seal(newKey, VERIFIER_TEXT, VERIFIER_CONTEXT),
-      createdAt: header.createdAt,
-    };
-    await writeLocal([[vaultHeaderItem, newHeader], [secretsItem, resealed]]);
-    await putSessionKey(newKey);
-  });
-}
-
-/**
- * "Forget all": removes everything in `local` but the settings (token records, secrets, salt and verifier, the
- * active token, what was learned about each token's zones, the boards) and everything in `session`. Afterwards
- * `storage.local.get(null)` holds the settings only.
- */
-export async function forgetAll(): Promise<void> {
-  await withStorageLock(async () => {
-    const keys = Object.keys(await browser.storage.local.get(null)).filter((key) => !FORGET_ALL_KEPT_KEYS.has(key));
-    await browser.storage.local.remove(keys);
-    await browser.storage.session.clear();
-    await lockVault();
-  });
-}
-
-/** Saves the idle period and re-arms the alarm with it. */
-export async function setAutoLockMinutes(minutes: number): Promise<void> {
-  const settings: Settings = { ...(await getSettings()), autoLockMinutes: minutes };
-  if (!isSettings(settings)) throw new RangeError('Choose between 1 and 1440 minutes.');
-  await writeLocal([[settingsItem, settings]]);
-  if ((await getVaultState()) === 'unlocked') await scheduleAutoLock();
 }
 
 /** Calls `cb` when the settings change in any page. */

@@ -1,71 +1,26 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, type Ref } from 'vue';
-import type { ApiErrorKind, DynatraceClient } from '../lib/dynatrace';
-// Values from the files, not the `lib/dynatrace` index: the index would pull the API client (ofetch, guards, error
-// model) into the popup's first load. The client itself comes with `./tokens-remote`, loaded on demand.
-import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
-import { checkTokenFormat } from '../lib/dynatrace/token-format';
-import { redactSecrets } from '../lib/log/redact';
-import { HostPermissionError, needsHostPermission, watchHostPermissions } from '../platform/permissions';
-import { StorageMigrationError } from '../platform/storage';
+import { computed, ref, shallowRef } from 'vue';
+import { Failure, type FailureContext, type FailureView } from '../lib/failure/failure';
+import { expiresSoon, isExpired, MAX_PATS_PER_OWNER, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
+import { needsHostPermission, watchHostPermissions } from '../platform/permissions';
 import {
-  DuplicateTokenError, expiresSoon, getActiveTokenId, getTokens, isExpired, personalTokenCount,
-  removeToken as removeStoredToken, sameOwner, setActiveTokenId, TokenLimitError, TokenNotFoundError,
-  TokenNotUsableError, updateToken, watchActiveTokenId, watchTokens, type StoredToken, type TokenPatch,
+  getActiveTokenId, getTokens, removeToken as removeStoredToken, setActiveTokenId, updateToken, watchActiveTokenId,
+  watchTokens, type StoredToken, type TokenPatch,
 } from '../platform/tokens';
-import { getSecretIds, SecretMissingError, VaultLockedError, watchSecretIds } from '../platform/vault';
-import type { ClientFactory } from '../platform/api';
-import type * as RemoteModule from './tokens-remote';
-import { resolveTokensStoreDeps, type TokensStoreDeps } from './deps';
+import { getSecretIds, VaultLockedError, watchSecretIds } from '../platform/vault';
+import type * as Requests from './token-requests';
+import type { AddTokenInput, CreatedToken, CreateTokenInput, RequestContext, Result } from './token-requests';
+import { resolveTokensStoreDeps } from './deps';
 import { useVaultStore } from './vault';
 
 export type { StoredToken } from '../platform/tokens';
-export { MAX_PATS_PER_OWNER } from '../platform/tokens';
-
-/** The scope a token needs to create (and revoke) personal access tokens. */
-export const WRITE_SCOPE = 'apiTokens.write';
+export type { AddTokenInput, CreatedToken, CreateTokenInput } from './token-requests';
+export { MAX_PATS_PER_OWNER, WRITE_SCOPE };
 
 export type TokensOperation = 'load' | 'add' | 'create' | 'revoke' | 'remove' | 'activate' | 'edit' | 'grant' | 'recheck';
 
-export type TokensErrorCode =
-  /** The vault is locked: nothing can be decrypted or stored. */
-  | 'locked'
-  /** The environment URL is not usable (`suggestion` may hold the right one, e.g. the `live` host). */
-  | 'invalid-url'
-  /** The pasted value is not a `dt0c01` token. */
-  | 'invalid-token'
-  /** A classic API token where a personal access token is required. */
-  | 'not-personal'
-  | 'duplicate'
-  /** Five PATs per owner and environment: refused locally before sending, or the server's 400. */
-  | 'token-limit'
-  /** No usable stored token of this owner has `apiTokens.write` (or the server says it lacks it). */
-  | 'missing-write-scope'
-  | 'expired'
-  /** Host access not granted or revoked; `origin` says which, offer to grant it again. */
-  | 'host-permission'
-  /** The host is not a Dynatrace environment or cannot be reached. */
-  | 'unreachable'
-  /** Any other API failure; `apiKind` says which. */
-  | 'api'
-  | 'not-found'
-  /** A form value is not acceptable (an empty label, a malformed colour). */
-  | 'invalid-input'
-  | 'storage'
-  | 'unexpected';
-
-/** A failure of a token action, decoded for the UI. `message` names the cause; never contains a secret. */
-export interface TokensError {
-  operation: TokensOperation;
-  code: TokensErrorCode;
-  message: string;
-  /** A corrected value to offer (the `live` URL for an `apps` URL). */
-  suggestion?: string;
-  apiKind?: ApiErrorKind;
-  /** For `host-permission`: the origin to grant. */
-  origin?: string;
-  tokenId?: string;
-}
+/** A failed token action, as people read it (see `lib/failure/describe.ts`), and which action it was. No secret. */
+export type TokensError = FailureView & { operation: TokensOperation };
 
 /** One environment + owner, with the owner's PAT count against the limit of five. */
 export interface TokenGroup {
@@ -76,113 +31,43 @@ export interface TokenGroup {
   tokens: StoredToken[];
 }
 
-export interface AddTokenInput {
-  environmentUrl: string;
-  /** The full token. Passed through to the vault; never kept in the store. */
-  token: string;
-  /** Defaults to the token's name on the server. */
-  label?: string;
-  color?: string;
-  production?: boolean;
-}
-
-export interface CreateTokenInput {
-  /** The stored token that creates the new one (same owner and environment, with `apiTokens.write`). */
-  creatorId: string;
-  name: string;
-  scopes: string[];
-  /** Days until expiry; `null` for a token that never expires. */
-  expiresInDays: number | null;
-  label?: string;
-  color?: string;
-  production?: boolean;
-}
-
-/** A new PAT: its metadata and, once, its secret, for the one-time reveal. Do not put `secret` in any store. */
-export interface CreatedToken {
-  token: StoredToken;
-  secret: string;
-  /** False if the token was created on the server but could not be stored (e.g. the vault locked meanwhile). */
-  stored: boolean;
-}
-
 export type ActivateOutcome = 'activated' | 'needs-confirmation' | 'refused';
 
-/**
- * What the store lends its network half (`./tokens-remote`): its state and the helpers that keep `status`, `error`
- * and `busy` consistent. Not for other callers.
- */
-export interface TokensStoreInternals {
-  readonly deps: TokensStoreDeps;
-  readonly tokens: Ref<StoredToken[]>;
-  vaultLocked(): boolean;
-  expired(token: StoredToken): boolean;
-  personalCount(environmentUrl: string, owner: string): number;
-  writersFor(target: Pick<StoredToken, 'environmentUrl' | 'owner' | 'id'>): StoredToken[];
-  clientOptions(): { createClient?: ClientFactory; hasHostPermission: (origin: string) => Promise<boolean> };
-  /** Marks the start of an action: `busy`, `status` loading, no error. */
-  begin(operation: TokensOperation): void;
-  /** Clears `busy` (always, in `finally`). */
-  end(): void;
-  succeed(): void;
-  /** Decodes `error` into the store's error; returns `null` for `return store.fail(...)`. */
-  fail(operation: TokensOperation, error: unknown, context?: { origin?: string; tokenId?: string }): null;
-  refuse(error: TokensError): null;
-  refreshAfterWrite(): Promise<void>;
-}
+type RequestsModule = typeof Requests;
 
-type Remote = typeof RemoteModule;
-
-/** The network half (API client and its error decoding), once loaded. */
-let remote: Remote | null = null;
-let loadingRemote: Promise<Remote> | null = null;
+let requests: RequestsModule | null = null;
+let loadingRequests: Promise<RequestsModule> | null = null;
 
 /**
- * Loads the API client on demand: the first action that sends a request pays for it, the list screen never does.
- * A failed load (e.g. the extension was updated meanwhile) is retried by the next action.
+ * Loads the requests half (API client, error texts) on demand: the first action that needs it pays for it, the list
+ * screen never does. A failed load (e.g. the extension was updated meanwhile) is retried by the next action.
  */
-function loadRemote(): Promise<Remote> {
-  loadingRemote ??= import('./tokens-remote').then(
-    (module) => (remote = module),
+function loadRequests(): Promise<RequestsModule> {
+  loadingRequests ??= import('./token-requests').then(
+    (module) => (requests = module),
     (error: unknown) => {
-      loadingRemote = null;
+      loadingRequests = null;
       throw error;
     },
   );
-  return loadingRemote;
+  return loadingRequests;
 }
 
-/**
- * Decodes any failure of a token action into a {@link TokensError}. API errors can only come from the API client,
- * so they are decoded by its lazily loaded half, which is always loaded by the time one is thrown.
- */
-export function toTokensError(operation: TokensOperation, error: unknown, context: { origin?: string; tokenId?: string } = {}): TokensError {
-  const base = { operation, ...(context.tokenId === undefined ? {} : { tokenId: context.tokenId }) };
-  if (error instanceof VaultLockedError) return { ...base, code: 'locked', message: error.message };
-  if (error instanceof HostPermissionError) {
-    return { ...base, code: 'host-permission', origin: error.origin, message: `Tokenscope has no access to ${error.origin}: grant access to use tokens of this environment.` };
-  }
-  if (error instanceof DuplicateTokenError) return { ...base, code: 'duplicate', message: error.message, tokenId: error.existing.id };
-  if (error instanceof TokenLimitError) return { ...base, code: 'token-limit', message: error.message };
-  if (error instanceof TokenNotFoundError) return { ...base, code: 'not-found', message: 'This token is no longer stored (another window may have removed it).' };
-  if (error instanceof TokenNotUsableError) return { ...base, code: 'expired', message: error.message };
-  if (error instanceof SecretMissingError) return { ...base, code: 'storage', message: error.message };
-  if (error instanceof StorageMigrationError) return { ...base, code: 'storage', message: error.message };
-  const api = remote?.decodeApiError(operation, error, base, context.origin);
-  if (api) return api;
-  const text = error instanceof Error ? error.message : String(error);
-  return { ...base, code: 'unexpected', message: redactSecrets(`Something went wrong: ${text}`) };
-}
-
-const COLOR = /^#[0-9a-f]{6}$/i;
+/** The failure of a part of the extension that did not load: the one failure that cannot use the describer. */
+const LOAD_FAILED: FailureView = {
+  kind: 'load-failed',
+  title: 'Part of Tokenscope did not load',
+  message: 'This part of Tokenscope could not be loaded. Close the popup and open it again.',
+  actions: [],
+};
 
 /**
  * The stored tokens for the UI: list, active token, vault lock state, and every token action. Follows changes from
  * other pages (popup, dashboard tabs, the keyboard command) through storage watches, within one event.
  *
- * Never holds a secret: `hasSecret(id)` tells whether one is stored; secrets are decrypted by the API client at
- * request time. The one exception leaves the store right away: `createToken` returns the new secret to its caller
- * for the one-time reveal, it is not kept in state.
+ * The store owns its state: actions that send requests run the pure functions of `./token-requests` and apply their
+ * {@link Result}. Never holds a secret: `hasSecret(id)` tells whether one is stored; secrets are decrypted by the API
+ * client at request time. `createToken` returns the new secret to its caller for the one-time reveal; it is not kept.
  */
 export const useTokensStore = defineStore('tokens', () => {
   const deps = resolveTokensStoreDeps();
@@ -218,33 +103,15 @@ export const useTokensStore = defineStore('tokens', () => {
     return out.sort((a, b) => a.environmentUrl.localeCompare(b.environmentUrl) || a.owner.localeCompare(b.owner));
   });
 
-  function hasSecret(id: string): boolean {
-    return secretIds.value.includes(id);
-  }
-
-  function expired(token: StoredToken): boolean {
-    return isExpired(token, now.value);
-  }
-
-  function expiringSoon(token: StoredToken): boolean {
-    return expiresSoon(token, now.value);
-  }
-
+  const hasSecret = (id: string): boolean => secretIds.value.includes(id);
+  const expired = (token: StoredToken): boolean => isExpired(token, now.value);
+  const expiringSoon = (token: StoredToken): boolean => expiresSoon(token, now.value);
   /** Can be made active: stored secret and not expired. */
-  function usable(token: StoredToken): boolean {
-    return hasSecret(token.id) && !expired(token);
-  }
+  const usable = (token: StoredToken): boolean => hasSecret(token.id) && !expired(token);
+  const personalCount = (environmentUrl: string, owner: string): number => personalTokenCount(tokens.value, environmentUrl, owner);
 
   /** Stored tokens that can create a PAT: usable, with `apiTokens.write`. */
   const creators = computed(() => tokens.value.filter((t) => usable(t) && t.personal && t.scopes.includes(WRITE_SCOPE)));
-
-  function personalCount(environmentUrl: string, owner: string): number {
-    return personalTokenCount(tokens.value, environmentUrl, owner);
-  }
-
-  function hostAccessMissing(token: StoredToken): boolean {
-    return missingAccess.value.includes(new URL(token.environmentUrl).origin);
-  }
 
   // ---- following storage -----------------------------------------------------------------------------------------
 
@@ -252,7 +119,7 @@ export const useTokensStore = defineStore('tokens', () => {
   let clockTimer: ReturnType<typeof setInterval> | undefined;
 
   async function checkHostAccess(): Promise<void> {
-    const origins = [...new Set(tokens.value.map((t) => new URL(t.environmentUrl).origin))].filter(needsHostPermission);
+    const origins = [...new Set(tokens.value.map((t) => originOf(t.environmentUrl)))].filter(needsHostPermission);
     const missing: string[] = [];
     for (const origin of origins) {
       if (!(await deps.hasHostPermission(origin))) missing.push(origin);
@@ -275,35 +142,15 @@ export const useTokensStore = defineStore('tokens', () => {
     clockTimer = setInterval(() => { now.value = deps.now(); }, 60_000);
   }
 
-  /** Reads everything and starts following changes from other pages. Safe to call again (re-reads). */
-  async function load(): Promise<void> {
-    status.value = 'loading';
-    follow();
-    try {
-      now.value = deps.now();
-      const [list, id, ids] = await Promise.all([getTokens(), getActiveTokenId(), getSecretIds(), vault.load()]);
-      tokens.value = list;
-      activeId.value = id;
-      secretIds.value = ids;
-      await checkHostAccess();
-      status.value = 'success';
-    } catch (e) {
-      error.value = toTokensError('load', e);
-      status.value = 'error';
-    }
+  /** Own writes show at once, before the storage event arrives. */
+  async function reread(): Promise<void> {
+    const [list, id, ids] = await Promise.all([getTokens(), getActiveTokenId(), getSecretIds()]);
+    tokens.value = list;
+    activeId.value = id;
+    secretIds.value = ids;
   }
 
-  function fail(operation: TokensOperation, e: unknown, context: { origin?: string; tokenId?: string } = {}): null {
-    error.value = toTokensError(operation, e, context);
-    status.value = 'error';
-    return null;
-  }
-
-  function refuse(err: TokensError): null {
-    error.value = err;
-    status.value = 'error';
-    return null;
-  }
+  // ---- outcomes -----------------------------------------------------------------------------------------------------
 
   function begin(operation: TokensOperation): void {
     busy.value = operation;
@@ -311,69 +158,135 @@ export const useTokensStore = defineStore('tokens', () => {
     error.value = null;
   }
 
-  function succeed(): void {
-    status.value = 'success';
-    error.value = null;
+  function showFailure(operation: TokensOperation, view: FailureView): void {
+    error.value = { ...view, operation };
+    status.value = 'error';
   }
 
-  // ---- actions ----------------------------------------------------------------------------------------------------
+  /**
+   * Describes a failure thrown here (storage, vault, a refusal) with the same describer the requests use, loaded on
+   * demand like them: the list screen's first load does not carry the error texts.
+   */
+  async function fail(operation: TokensOperation, e: unknown, context: FailureContext = {}): Promise<void> {
+    try {
+      const { describeFailure } = await loadRequests();
+      showFailure(operation, describeFailure(e, { operation, ...context }));
+    } catch {
+      showFailure(operation, LOAD_FAILED);
+    }
+  }
+
+  /** Applies a request's result: state follows the outcome; the value (or `null`) goes back to the caller. */
+  async function settle<T>(operation: TokensOperation, result: Result<T>): Promise<T | null> {
+    if (!result.ok) {
+      showFailure(operation, result.error);
+      return null;
+    }
+    await reread().catch(() => undefined);
+    status.value = 'success';
+    error.value = null;
+    return result.value;
+  }
+
+  function context(): RequestContext {
+    return {
+      tokens: tokens.value,
+      now: deps.now(),
+      client: { ...(deps.createClient === undefined ? {} : { createClient: deps.createClient }), hasHostPermission: deps.hasHostPermission },
+    };
+  }
 
   /**
-   * Checks a token with `POST /apiTokens/lookup` and stores it (metadata in the list, secret sealed in the vault).
-   * Call it straight from the submit handler: for a tenant origin it asks for host access first, which needs the
-   * user gesture. Resolves the stored token, or `null` with `error` set; nothing is stored on failure.
+   * Runs an action of the requests half, loading it first. `busy` is set from the start, so forms stay disabled
+   * while it loads (no second submit slips in); a failed load is that action's failure.
    */
-  async function addToken(input: AddTokenInput): Promise<StoredToken | null> {
-    const env = parseEnvironmentUrl(input.environmentUrl);
-    if (!env.ok) {
-      return refuse({
-        operation: 'add', code: 'invalid-url', message: env.error.message,
-        ...(env.error.suggestion === undefined ? {} : { suggestion: env.error.suggestion }),
-      });
-    }
-    const format = checkTokenFormat(input.token);
-    if (!format.ok) return refuse({ operation: 'add', code: 'invalid-token', message: format.error.message });
-    if (vault.locked) return fail('add', new VaultLockedError());
-    const { origin, baseUrl } = env.value;
-    // First thing, while the click still counts as a user gesture.
-    const granted = deps.requestHostPermission(origin);
-    begin('add');
-    // The API client loads while the user answers the prompt.
-    const api = loadRemote();
-    api.catch(() => undefined);
+  async function request<T>(operation: TokensOperation, run: (api: RequestsModule) => Promise<Result<T>>): Promise<T | null> {
+    begin(operation);
     try {
-      if (!(await granted)) {
-        return refuse({ operation: 'add', code: 'host-permission', origin, message: `Access to ${origin} was not granted, so the token cannot be checked. Try again and allow access.` });
+      const api = await loadRequests().catch(() => null);
+      if (api === null) {
+        showFailure(operation, LOAD_FAILED);
+        return null;
       }
-      return await (await api).addCheckedToken(internals, input, { origin, baseUrl, id: format.value.id, secret: format.value.token });
-    } catch (e) {
-      return fail('add', e, { origin });
+      return await settle(operation, await run(api));
     } finally {
       busy.value = null;
     }
   }
 
-  /** Usable stored tokens of the same owner and environment as `target`, with `apiTokens.write`. */
-  function writersFor(target: Pick<StoredToken, 'environmentUrl' | 'owner' | 'id'>): StoredToken[] {
-    return creators.value.filter((t) => sameOwner(t, target) && t.id !== target.id);
+  // ---- actions ----------------------------------------------------------------------------------------------------
+
+  /** Reads everything and starts following changes from other pages. Safe to call again (re-reads). */
+  async function load(): Promise<void> {
+    status.value = 'loading';
+    follow();
+    try {
+      now.value = deps.now();
+      await Promise.all([reread(), vault.load()]);
+      await checkHostAccess();
+      status.value = 'success';
+    } catch (e) {
+      await fail('load', e);
+    }
   }
 
   /**
-   * Creates a PAT with `POST /apiTokens` (`personalAccessToken: true`) as the creator token's owner, stores it and
-   * returns it with its secret for the one-time reveal. Refuses locally (nothing sent) when the creator lacks
-   * `apiTokens.write` or its owner already has five PATs stored; the server's own 400 is decoded the same way.
+   * Loads what the add form needs to check its input synchronously; the add screen calls it when it opens, so the
+   * submit can ask for host access while the click still counts as a user gesture.
    */
+  function prepare(): Promise<void> {
+    return loadRequests().then(() => undefined, () => undefined);
+  }
+
+  /**
+   * Checks a token with `POST /apiTokens/lookup` and stores it (metadata in the list, secret sealed in the vault).
+   * Call it straight from the submit handler: for a tenant origin it asks for host access before its first await.
+   * Resolves the stored token, or `null` with `error` set; nothing is stored on failure.
+   */
+  async function addToken(input: AddTokenInput): Promise<StoredToken | null> {
+    const api = requests ?? (await loadRequests().catch(() => null));
+    if (api === null) {
+      showFailure('add', LOAD_FAILED);
+      return null;
+    }
+    const checked = api.checkAddInput(input);
+    if (!checked.ok) return settle('add', checked);
+    if (vault.locked) {
+      await fail('add', new VaultLockedError());
+      return null;
+    }
+    const { origin } = checked.value.environment;
+    // First thing after the checks, while the click still counts as a user gesture.
+    const granted = deps.requestHostPermission(origin);
+    begin('add');
+    try {
+      if (!(await granted.catch(() => false))) {
+        await fail('add', new Failure('host-permission', `Access to ${origin} was not granted, so the token cannot be checked. Try again and allow access.`, { origin }), { where: origin });
+        return null;
+      }
+      return await settle('add', await api.addCheckedToken(context(), input, checked.value));
+    } finally {
+      busy.value = null;
+    }
+  }
+
+  /** Creates a PAT as the creator token's owner and stores it; see `createToken` in `./token-requests`. */
   function createToken(input: CreateTokenInput): Promise<CreatedToken | null> {
-    return withRemote('create', (api) => api.createToken(internals, input), null);
+    return request('create', (api) => api.createToken(context(), input)).then((created) => {
+      // Created on the server but not stored: the caller shows the secret; the error says why it is not stored.
+      if (created?.storeError) showFailure('create', created.storeError);
+      return created;
+    });
   }
 
-  /**
-   * Revokes a token on the server (`DELETE /apiTokens/{id}`, made with another stored token of the same owner that
-   * has `apiTokens.write`: a token cannot delete itself), then removes it here. A 404 means it is already gone on
-   * the server and is removed here too.
-   */
-  function revokeToken(id: string): Promise<boolean> {
-    return withRemote('revoke', (api) => api.revokeToken(internals, id), false);
+  /** Revokes a token on the server, then removes it here; see `revokeToken` in `./token-requests`. */
+  async function revokeToken(id: string): Promise<boolean> {
+    return (await request('revoke', (api) => api.revokeToken(context(), id, hasSecret))) !== null;
+  }
+
+  /** Looks a stored token up again and stores its current scopes, expiry and last use. */
+  function recheckToken(id: string): Promise<StoredToken | null> {
+    return request('recheck', (api) => api.recheckToken(context(), id));
   }
 
   /** Forgets a token in this browser only (it keeps working in Dynatrace). */
@@ -381,11 +294,10 @@ export const useTokensStore = defineStore('tokens', () => {
     begin('remove');
     try {
       await removeStoredToken(id);
-      await refreshAfterWrite();
-      succeed();
-      return true;
+      return (await settle('remove', { ok: true, value: true })) ?? false;
     } catch (e) {
-      return fail('remove', e, { tokenId: id }) ?? false;
+      await fail('remove', e, { tokenId: id });
+      return false;
     } finally {
       busy.value = null;
     }
@@ -396,19 +308,17 @@ export const useTokensStore = defineStore('tokens', () => {
    * resolves `needs-confirmation` unless `confirmed` is set: ask the user, then call again with `confirmed: true`.
    */
   async function setActive(id: string | null, options: { confirmed?: boolean } = {}): Promise<ActivateOutcome> {
-    if (id !== null) {
-      const token = tokens.value.find((t) => t.id === id);
-      if (token === undefined) return refuse({ operation: 'activate', code: 'not-found', tokenId: id, message: 'This token is no longer stored.' }) ?? 'refused';
-      if (expired(token)) return refuse({ operation: 'activate', code: 'expired', tokenId: id, message: `"${token.label}" has expired and cannot be used. Create a new token.` }) ?? 'refused';
-      if (token.production && options.confirmed !== true && id !== activeId.value) return 'needs-confirmation';
-    }
+    const token = id === null ? undefined : tokens.value.find((t) => t.id === id);
+    if (token?.production === true && options.confirmed !== true && id !== activeId.value && !expired(token)) return 'needs-confirmation';
     try {
+      // Refuses a token that is gone or expired (TokenNotFoundError, TokenNotUsableError), under the storage lock.
       await setActiveTokenId(id, deps.now());
       activeId.value = id;
-      succeed();
+      status.value = 'success';
+      error.value = null;
       return 'activated';
     } catch (e) {
-      fail('activate', e, id === null ? {} : { tokenId: id });
+      await fail('activate', e, id === null ? {} : { tokenId: id });
       return 'refused';
     }
   }
@@ -419,95 +329,36 @@ export const useTokensStore = defineStore('tokens', () => {
    */
   async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<boolean> {
     const label = patch.label?.trim();
-    if (label === '') return refuse({ operation: 'edit', code: 'invalid-input', tokenId: id, message: 'Give the token a label.' }) ?? false;
-    if (patch.color !== undefined && !COLOR.test(patch.color)) {
-      return refuse({ operation: 'edit', code: 'invalid-input', tokenId: id, message: 'Choose a colour like #1456c7.' }) ?? false;
-    }
     begin('edit');
     try {
+      if (label === '') throw new Failure('invalid-input', 'Give the token a label.', { tokenId: id });
+      if (patch.color !== undefined && !/^#[0-9a-f]{6}$/i.test(patch.color)) throw new Failure('invalid-input', 'Choose a colour like #1456c7.', { tokenId: id });
       await updateToken(id, { ...patch, ...(label === undefined ? {} : { label }) });
-      await refreshAfterWrite();
-      succeed();
-      return true;
+      return (await settle('edit', { ok: true, value: true })) ?? false;
     } catch (e) {
-      return fail('edit', e, { tokenId: id }) ?? false;
+      await fail('edit', e, { tokenId: id });
+      return false;
     } finally {
       busy.value = null;
     }
   }
 
-  /**
-   * Looks a stored token up again (`POST /apiTokens/lookup`) and stores its current scopes, expiry and last use.
-   * Resolves the updated token, or `null` with `error` set (e.g. `expired`, `api` for a revoked token).
-   */
-  function recheckToken(id: string): Promise<StoredToken | null> {
-    return withRemote('recheck', (api) => api.recheckToken(internals, id), null);
-  }
-
-  /**
-   * Asks for host access again (after the user revoked it). Call straight from a click handler.
-   */
+  /** Asks for host access again (after the user revoked it). Call straight from a click handler. */
   async function grantHostAccess(origin: string): Promise<boolean> {
-    const request = deps.requestHostPermission(origin);
+    const asked = deps.requestHostPermission(origin);
     try {
-      const granted = await request;
+      const granted = await asked;
       await checkHostAccess();
       if (!granted) {
-        return refuse({ operation: 'grant', code: 'host-permission', origin, message: `Access to ${origin} was not granted.` }) ?? false;
+        await fail('grant', new Failure('host-permission', `Access to ${origin} was not granted.`, { origin }));
+        return false;
       }
-      if (error.value?.code === 'host-permission') error.value = null;
+      if (error.value?.kind === 'host-permission') error.value = null;
       return true;
     } catch (e) {
-      return fail('grant', e, { origin }) ?? false;
+      await fail('grant', e, { where: origin });
+      return false;
     }
-  }
-
-  /** How this store's clients are built: the injected factory (tests) or the real client, and the permission check. */
-  function clientOptions(): { createClient?: ClientFactory; hasHostPermission: (origin: string) => Promise<boolean> } {
-    return { ...(deps.createClient === undefined ? {} : { createClient: deps.createClient }), hasHostPermission: deps.hasHostPermission };
-  }
-
-  /**
-   * Runs an action of the network half, loading it first. `busy` is set while it loads, so forms stay disabled
-   * (no second submit slips in before the action's own `begin`). A failed load is reported like any failure of the
-   * action (and retried by the next one).
-   */
-  async function withRemote<T, F>(operation: TokensOperation, action: (api: Remote) => Promise<T>, failed: F): Promise<T | F> {
-    busy.value = operation;
-    let loaded: Remote;
-    try {
-      loaded = await loadRemote();
-    } catch (e) {
-      fail(operation, e);
-      return failed;
-    } finally {
-      busy.value = null;
-    }
-    // Synchronously up to the action's own `begin`: nothing can start in between.
-    return action(loaded);
-  }
-
-  /** What the network half works with. */
-  const internals: TokensStoreInternals = {
-    deps, tokens, expired, personalCount, writersFor, clientOptions, begin, succeed, fail, refuse, refreshAfterWrite,
-    vaultLocked: () => vault.locked,
-    end: () => { busy.value = null; },
-  };
-
-  /**
-   * A client for a stored token, using this store's deps; loads the API client first (the dashboard can use
-   * `platform/api` directly).
-   */
-  async function clientFor(token: StoredToken): Promise<DynatraceClient> {
-    return (await loadRemote()).clientForToken(token, clientOptions());
-  }
-
-  /** Own writes show at once even before the storage event arrives. */
-  async function refreshAfterWrite(): Promise<void> {
-    const [list, id, ids] = await Promise.all([getTokens(), getActiveTokenId(), getSecretIds()]);
-    tokens.value = list;
-    activeId.value = id;
-    secretIds.value = ids;
   }
 
   function clearError(): void {
@@ -525,8 +376,8 @@ export const useTokensStore = defineStore('tokens', () => {
 
   return {
     tokens, activeId, active, locked, status, error, busy, now, groups, creators, missingAccess,
-    hasSecret, expired, expiringSoon, usable, personalCount, hostAccessMissing, writersFor,
-    load, addToken, createToken, revokeToken, removeToken, setActive, editToken, recheckToken, grantHostAccess, clientFor,
+    hasSecret, expired, expiringSoon, usable, personalCount,
+    load, prepare, addToken, createToken, revokeToken, removeToken, setActive, editToken, recheckToken, grantHostAccess,
     clearError, dispose,
   };
 });

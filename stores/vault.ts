@@ -1,33 +1,25 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { redactSecrets } from '../lib/log/redact';
+import type { FailureView } from '../lib/failure/failure';
 import { DEFAULT_SETTINGS } from '../platform/storage';
-import {
-  changePassphrase as changeVaultPassphrase, createVault, forgetAll as forgetVault, getSettings, getVaultState,
-  lockVault, MIN_PASSPHRASE_LENGTH, setAutoLockMinutes as saveAutoLockMinutes, touchVault, unlockVault,
-  VaultStateError, watchSettings, watchVaultState, WrongPassphraseError, type VaultState,
-} from '../platform/vault';
+import { getSettings, getVaultState, lockVault, touchVault, unlockVault, watchSettings, watchVaultState, type VaultState } from '../platform/vault';
+
+/** The rarely used operations (create, change passphrase, forget all, idle setting), loaded when one runs. */
+const admin = () => import('../platform/vault-admin');
 
 export type VaultOperation = 'load' | 'create' | 'unlock' | 'lock' | 'forget' | 'change-passphrase' | 'settings';
 
-export type VaultErrorCode = 'wrong-passphrase' | 'too-short' | 'mismatch' | 'state' | 'unexpected';
+/** A failed vault operation, as people read it (see `lib/failure/describe.ts`), and which operation it was. */
+export type VaultError = FailureView & { operation: VaultOperation };
 
-/** A vault failure, for the UI (`message` is a sentence for the user). */
-export interface VaultError {
-  operation: VaultOperation;
-  code: VaultErrorCode;
-  message: string;
-}
-
-function toVaultError(operation: VaultOperation, error: unknown): VaultError {
-  if (error instanceof WrongPassphraseError) {
-    const message = operation === 'change-passphrase' ? 'The current passphrase is not correct.' : 'Wrong passphrase: the vault did not open.';
-    return { operation, code: 'wrong-passphrase', message };
+/** Describes a vault failure with the one describer, loaded on demand (the unlock screen's first load lacks it). */
+async function toVaultError(operation: VaultOperation, error: unknown): Promise<VaultError> {
+  try {
+    const { describeFailure } = await import('../lib/failure/describe');
+    return { ...describeFailure(error, { operation: 'vault' }), operation };
+  } catch {
+    return { operation, kind: 'load-failed', title: 'Part of Tokenscope did not load', message: 'Close the popup and open it again.', actions: [] };
   }
-  if (error instanceof VaultStateError) return { operation, code: 'state', message: error.message };
-  if (error instanceof RangeError) return { operation, code: 'too-short', message: error.message };
-  const text = error instanceof Error ? error.message : String(error);
-  return { operation, code: 'unexpected', message: redactSecrets(`Something went wrong: ${text}`) };
 }
 
 /**
@@ -62,7 +54,7 @@ export const useVaultStore = defineStore('vault', () => {
       state.value = await getVaultState();
       status.value = 'success';
     } catch (e) {
-      error.value = toVaultError('load', e);
+      error.value = await toVaultError('load', e);
       status.value = 'error';
     }
   }
@@ -77,7 +69,7 @@ export const useVaultStore = defineStore('vault', () => {
       status.value = 'success';
       return true;
     } catch (e) {
-      error.value = toVaultError(operation, e);
+      error.value = await toVaultError(operation, e);
       status.value = 'error';
       return false;
     } finally {
@@ -87,12 +79,8 @@ export const useVaultStore = defineStore('vault', () => {
 
   /** First use: creates the vault with this passphrase and unlocks it. */
   function create(passphrase: string): Promise<boolean> {
-    if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-      error.value = { operation: 'create', code: 'too-short', message: `Use at least ${MIN_PASSPHRASE_LENGTH} characters.` };
-      status.value = 'error';
-      return Promise.resolve(false);
-    }
-    return run('create', () => createVault(passphrase));
+    // A short passphrase is refused by createVault before any key is derived.
+    return run('create', async () => (await admin()).createVault(passphrase));
   }
 
   function unlock(passphrase: string): Promise<boolean> {
@@ -105,22 +93,17 @@ export const useVaultStore = defineStore('vault', () => {
 
   /** Removes every token, secret, salt and verifier; the next screen is "create a vault". */
   function forgetAll(): Promise<boolean> {
-    return run('forget', () => forgetVault());
+    return run('forget', async () => (await admin()).forgetAll());
   }
 
   /** Re-encrypts everything under a key from `next`, in one write. */
   function changePassphrase(current: string, next: string): Promise<boolean> {
-    if (next.length < MIN_PASSPHRASE_LENGTH) {
-      error.value = { operation: 'change-passphrase', code: 'too-short', message: `Use at least ${MIN_PASSPHRASE_LENGTH} characters for the new passphrase.` };
-      status.value = 'error';
-      return Promise.resolve(false);
-    }
-    return run('change-passphrase', () => changeVaultPassphrase(current, next));
+    return run('change-passphrase', async () => (await admin()).changePassphrase(current, next));
   }
 
   function setAutoLockMinutes(minutes: number): Promise<boolean> {
     return run('settings', async () => {
-      await saveAutoLockMinutes(minutes);
+      await (await admin()).setAutoLockMinutes(minutes);
       autoLockMinutes.value = minutes;
     });
   }

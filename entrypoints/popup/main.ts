@@ -1,6 +1,6 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import App from './App.vue';
+import PopupApp from '../../popup/PopupApp.vue';
 import '../../components/theme.css';
 
-createApp(App).use(createPinia()).mount('#app');
+createApp(PopupApp).use(createPinia()).mount('#app');

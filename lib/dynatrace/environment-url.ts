@@ -12,6 +12,7 @@
  * credentials, query or fragment in the URL. What users commonly paste after the environment (`/api/v2/...`,
  * trailing slashes) is stripped.
  */
+import { isLoopbackHost } from './loopback';
 
 /** Which deployment the URL points at. */
 export type EnvironmentKind = 'saas' | 'managed' | 'activegate' | 'loopback' | 'custom';
@@ -58,11 +59,7 @@ const fail = (code: EnvironmentUrlErrorCode, message: string, suggestion?: strin
 });
 
 /** `URL.hostname` is already normalised: IPv4 shorthand expanded, IPv6 in brackets, lower case. */
-export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (hostname === '[::1]') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
+export { isLoopbackHost };
 
 const SAAS_HOST = /^([a-z0-9]+)\.live\.dynatrace\.com$/;
 const PLATFORM_HOST = /^([a-z0-9]+)\.apps\.dynatrace\.com$/;

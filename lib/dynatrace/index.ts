@@ -3,7 +3,8 @@
  */
 export { createDynatraceClient } from './client';
 export type { CallOptions, DynatraceClient, DynatraceClientOptions, FetchLike, NextPage, PageOptions } from './client';
-export { API_ERROR_KINDS, ApiError, describeApiError, isApiError, parseMissingScopes, toApiError } from './errors';
+export { API_ERROR_KINDS, ApiError, isApiError, parseMissingScopes, toApiError } from './errors';
+export { describeApiError } from '../failure/describe';
 export type { ApiErrorContext, ApiErrorInit, ApiErrorKind, ApiErrorReason, ApiErrorSource, MissingScope } from './errors';
 export { isLoopbackHost, parseEnvironmentUrl } from './environment-url';
 export type { EnvironmentKind, EnvironmentUrl, EnvironmentUrlError, EnvironmentUrlErrorCode, EnvironmentUrlResult } from './environment-url';

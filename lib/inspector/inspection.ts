@@ -1,4 +1,6 @@
 import { ApiError, describeApiError, type DynatraceClient } from '../dynatrace';
+import { describeFailure } from '../failure/describe';
+import type { FailureView } from '../failure/failure';
 
 /** One API area the inspector probes with a minimal, read-only request. */
 export interface Probe {
@@ -72,7 +74,8 @@ export interface Inspection {
   environmentUrl: string;
   inspectedAt: string;
   token: TokenMetadata | null;
-  lookupError?: string;
+  /** Why the lookup failed, as people read it (kind kept: a report says "token-expired", not just words). */
+  lookupError?: FailureView;
   matrix: MatrixCell[];
   zones: ZoneCount[];
   /** Entities seen without any management zone visible to the token. */
@@ -132,7 +135,7 @@ export function inspectionReportMarkdown(i: Inspection): string {
     `- Personal access token: ${t?.personalAccessToken === undefined ? 'unknown' : t.personalAccessToken ? 'yes' : 'no'}`,
     `- Scopes: ${t?.scopes.length ? t.scopes.join(', ') : 'none known'}`,
     `- Created: ${t?.creationDate ?? '—'}; expires: ${t?.expirationDate ?? 'never'}; last used: ${t?.lastUsedDate ?? '—'}${t?.lastUsedIpAddress ? ` from ${t.lastUsedIpAddress}` : ''}`,
-    ...(i.lookupError ? [`- Lookup failed: ${mdCell(i.lookupError)}`] : []),
+    ...(i.lookupError ? [`- Lookup failed (${i.lookupError.kind}): ${mdCell(`${i.lookupError.title}: ${i.lookupError.message}`)}`] : []),
     '',
     '## Endpoint access',
     '',
@@ -216,7 +219,7 @@ export async function inspectToken(client: DynatraceClient, opts: InspectOptions
       scopes: (l.t.scopes ?? []) as string[], creationDate: l.t.creationDate ?? undefined, expirationDate: l.t.expirationDate ?? undefined,
       lastUsedDate: l.t.lastUsedDate ?? undefined, lastUsedIpAddress: l.t.lastUsedIpAddress ?? undefined,
     } : null,
-    ...(l.ok ? {} : { lookupError: l.error instanceof ApiError ? describeApiError(l.error) : String(l.error) }),
+    ...(l.ok ? {} : { lookupError: describeFailure(l.error, { operation: 'inspect' }) }),
     matrix: m,
     zones,
     entitiesWithoutZone: withoutZone,

@@ -4,7 +4,8 @@ import { createDynatraceClient, type DynatraceClientOptions } from '../../lib/dy
 import { clientForToken } from '../../platform/api';
 import { HostPermissionError, originPattern, needsHostPermission, hasHostPermission } from '../../platform/permissions';
 import { saveToken } from '../../platform/tokens';
-import { createVault, lockVault, unlockVault, VaultLockedError, setVaultClock } from '../../platform/vault';
+import { lockVault, unlockVault, VaultLockedError, setVaultClock } from '../../platform/vault';
+import { createVault } from '../../platform/vault-admin';
 import type { StoredToken } from '../../platform/storage';
 
 const SECRET_PART = 'K'.repeat(64);
@@ -74,7 +75,7 @@ describe('clientForToken', () => {
     const error = await clientForToken(token, { createClient: factory }).tokens.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HostPermissionError);
     expect((error as HostPermissionError).origin).toBe(TENANT);
-    expect((error as Error).message).toMatch(/Grant access again/);
+    expect((error as Error).message).toMatch(/grant access/);
     expect(contains).toHaveBeenCalledWith({ origins: ['https://abc12345.live.dynatrace.com/*'] });
     expect(fetch).not.toHaveBeenCalled();
     contains.mockResolvedValue(true);

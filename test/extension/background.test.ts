@@ -3,7 +3,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { badgeFor, readableOn, shortLabel } from '../../platform/badge';
 import { cycleActiveToken, CYCLE_COMMAND, registerBackground } from '../../platform/background';
 import { getActiveTokenId, saveToken, setActiveTokenId, nextUsableTokenId } from '../../platform/tokens';
-import { AUTO_LOCK_ALARM, createVault, getVaultState, setVaultClock } from '../../platform/vault';
+import { AUTO_LOCK_ALARM, getVaultState, setVaultClock } from '../../platform/vault';
+import { createVault } from '../../platform/vault-admin';
 import type { StoredToken } from '../../platform/storage';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');

@@ -2,10 +2,11 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import App from '../../../entrypoints/popup/App.vue';
+import App from '../../../popup/PopupApp.vue';
 import type { ApiToken } from '../../../lib/dynatrace';
 import { saveToken, type StoredToken as StoredTokenRecord } from '../../../platform/tokens';
-import { createVault, lockVault, setVaultClock } from '../../../platform/vault';
+import { lockVault, setVaultClock } from '../../../platform/vault';
+import { createVault } from '../../../platform/vault-admin';
 import { TOKENS_STORE_DEPS, type TokensStoreDeps } from '../../../stores/deps';
 import { useTokensStore } from '../../../stores/tokens';
 import { useVaultStore } from '../../../stores/vault';
@@ -52,8 +53,22 @@ function mountPopup(server: FakeServer = {}, deps: Partial<TokensStoreDeps> = {}
 
 const byText = (w: VueWrapper, text: string) => w.findAll('button').find((b) => b.text() === text || b.attributes('aria-label') === text);
 
-/** Clicks a button, waiting for it first: screens and the dialog are loaded on first use (`import()`). */
+/** The label of a row action that sits in the row's menu ("Revoke Probe" -> "Probe"), if `text` names one. */
+function menuLabel(text: string): string | null {
+  return /^(?:Edit|Revoke|Remove) (.+)$/.exec(text)?.[1] ?? /^Check (.+) again$/.exec(text)?.[1] ?? null;
+}
+
+/**
+ * Clicks a button, waiting for it first: screens and the dialog are loaded on first use (`import()`). A row's
+ * secondary action is reached as a person would: through the row's menu button.
+ */
 async function click(w: VueWrapper, text: string): Promise<void> {
+  const row = menuLabel(text);
+  if (row !== null && !byText(w, text)) {
+    await until(() => { if (!byText(w, `Actions for ${row}`)) throw new Error(`no menu for "${row}" in:\n${w.text()}`); });
+    await byText(w, `Actions for ${row}`)!.trigger('click');
+    await flushPromises();
+  }
   await until(() => { if (!byText(w, text)) throw new Error(`no button "${text}" in:\n${w.text()}`); });
   await byText(w, text)!.trigger('click');
   await flushPromises();
@@ -77,7 +92,7 @@ async function addToken(w: VueWrapper, url: string, token: string, label: string
 async function unlockedPopup(server: FakeServer = {}, deps: Partial<TokensStoreDeps> = {}) {
   await createVault(PASS);
   const ctx = mountPopup(server, deps);
-  await until(() => expect(ctx.wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+  await until(() => expect(ctx.wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(true));
   return ctx;
 }
 
@@ -107,7 +122,7 @@ describe('popup App', () => {
     await until(() => expect(wrapper.get('[role="alert"]').text()).toContain('at least 8 characters'));
     await wrapper.get('#vault-passphrase').setValue(PASS);
     await wrapper.get('form').trigger('submit');
-    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(true));
     expect(wrapper.text()).toContain('No tokens stored yet');
     expect(byText(wrapper, 'Lock')).toBeDefined();
     expect(byText(wrapper, 'Open dashboard')).toBeDefined();
@@ -283,7 +298,7 @@ describe('popup App', () => {
     await until(() => expect(wrapper.findAll('li')).toHaveLength(0));
   });
 
-  it('edits label, colour and production tag; the list shows the new label and focus returns to its Edit button', async () => {
+  it('edits label, colour and production tag; the list shows the new label and focus returns to its menu button', async () => {
     await createVault(PASS);
     const t = storedToken({ label: 'Admin', color: '#1456c7' });
     await saveToken(t, mintToken());
@@ -292,18 +307,18 @@ describe('popup App', () => {
     await until(() => expect(wrapper.text()).toContain('Admin'));
     await click(wrapper, 'Edit Admin');
     const label = await field(wrapper, '#edit-label');
-    expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(false);
+    expect(wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(false);
     expect(wrapper.get('#edit-heading').text()).toBe('Edit Admin');
     expect(document.activeElement).toBe(label.element);
     await label.setValue('Admin EU');
     await wrapper.get('#edit-color').setValue('#0f7b3f');
     await wrapper.get('#edit-production').setValue(true);
     await wrapper.get('form').trigger('submit');
-    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(true));
     expect(wrapper.get('li').text()).toContain('Admin EU');
     expect(wrapper.get('li').text()).toContain('Production');
     expect(wrapper.get('[role="status"]').text()).toBe('Saved "Admin EU".');
-    expect(document.activeElement).toBe(byText(wrapper, 'Edit Admin EU')!.element);
+    expect(document.activeElement).toBe(byText(wrapper, 'Actions for Admin EU')!.element);
     const [stored] = (await fakeBrowser.storage.local.get('tokens')).tokens as StoredTokenRecord[];
     expect(stored).toMatchObject({ id: t.id, label: 'Admin EU', color: '#0f7b3f', production: true });
   });
@@ -320,10 +335,10 @@ describe('popup App', () => {
     await until(() => expect(wrapper.get('form [role="alert"]').text()).toContain('Give the token a label.'));
     expect(wrapper.get('#edit-label').attributes('aria-describedby')).toBe('edit-error');
     await click(wrapper, 'Cancel');
-    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(true));
+    await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(true));
     expect(wrapper.get('li').text()).toContain('Keep');
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
-    expect(document.activeElement).toBe(byText(wrapper, 'Edit Keep')!.element);
+    expect(document.activeElement).toBe(byText(wrapper, 'Actions for Keep')!.element);
   });
 
   it('"Check again" looks the token up and says which scopes changed on the server', async () => {
@@ -419,7 +434,7 @@ describe('popup App', () => {
     for (const view of [null, 'Add token', 'Create token', 'Edit K', 'Settings']) {
       if (view) {
         await click(wrapper, view);
-        await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').exists()).toBe(false));
+        await until(() => expect(wrapper.find('ul[aria-label="Tokens"]').isVisible()).toBe(false));
       }
       for (const el of wrapper.findAll('[onclick], div[tabindex], span[tabindex]')) throw new Error(`non-native control: ${el.html()}`);
       for (const input of wrapper.findAll('input:not([type="hidden"]), select')) {

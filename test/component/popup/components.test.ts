@@ -1,5 +1,6 @@
 import { mount } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import ConfirmDialog from '../../../components/ConfirmDialog.vue';
 import ErrorNotice from '../../../components/ErrorNotice.vue';
@@ -11,6 +12,7 @@ import TokenSecretReveal from '../../../components/TokenSecretReveal.vue';
 import VaultForm from '../../../components/VaultForm.vue';
 import VaultSettings from '../../../components/VaultSettings.vue';
 import type { CreatorView, TokenGroupView, TokenItemView } from '../../../components/token-view';
+import type { FailureView } from '../../../lib/failure/failure';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -27,12 +29,24 @@ function group(tokens: TokenItemView[], overrides: Partial<TokenGroupView> = {})
   return { key: 'k', host: tokens[0]?.host ?? 'h', owner: tokens[0]?.owner ?? 'o', personalCount: tokens.length, limit: 5, tokens, ...overrides };
 }
 
+const failure = (overrides: Partial<FailureView> = {}): FailureView => ({ kind: 'expired', title: 'Token expired', message: 'This token has expired.', actions: [], ...overrides });
+
 describe('ErrorNotice', () => {
-  it('is an alert region with the cause and optional actions', () => {
-    const w = mount(ErrorNotice, { props: { message: 'This token has expired.', title: 'Not saved' }, slots: { default: '<button>Retry</button>' } });
-    expect(w.get('[role="alert"]').text()).toContain('Not saved');
-    expect(w.get('[role="alert"]').text()).toContain('This token has expired.');
-    expect(w.find('button').text()).toBe('Retry');
+  it('is an alert region with the title, the cause, its own actions and slotted ones', async () => {
+    const grant = { kind: 'grant-access', origin: 'https://abc.live.dynatrace.com', label: 'Grant access to abc.live.dynatrace.com' } as const;
+    const w = mount(ErrorNotice, { props: { failure: failure({ actions: [grant], cause: 'GET /api/v2/x failed 401 (token-expired)' }) }, slots: { default: '<button>Retry</button>' } });
+    const alert = w.get('[role="alert"]');
+    expect(alert.text()).toContain('Token expired: This token has expired.');
+    expect(alert.get('details').text()).toContain('GET /api/v2/x failed 401');
+    expect(w.findAll('button').map((b) => b.text())).toEqual(['Grant access to abc.live.dynatrace.com', 'Retry']);
+    await w.findAll('button')[0]!.trigger('click');
+    expect(w.emitted('action')).toEqual([[grant]]);
+  });
+
+  it('compact: one line without details or the technical cause', () => {
+    const w = mount(ErrorNotice, { props: { failure: failure({ details: ['a: bad', 'b: bad'], cause: 'x' }), compact: true } });
+    expect(w.find('details').exists()).toBe(false);
+    expect(w.find('ul').exists()).toBe(false);
   });
 });
 
@@ -41,6 +55,9 @@ describe('VaultForm', () => {
     const w = mount(VaultForm, { props: { mode: 'create', busy: false, error: null, minLength: 8 } });
     const input = w.get('input#vault-passphrase');
     await input.setValue('password');
+    // The check loads with the first key press.
+    await vi.dynamicImportSettled();
+    await flushPromises();
     expect(w.get('[role="status"]').text()).toMatch(/easy to guess/);
     expect(input.attributes('aria-describedby')).toBe('vault-warning');
     await input.setValue('correct horse battery staple');
@@ -67,7 +84,7 @@ describe('VaultForm', () => {
   });
 
   it('unlock mode: "Unlock", the error as an alert, a way out when the passphrase is forgotten', async () => {
-    const w = mount(VaultForm, { props: { mode: 'unlock', busy: false, error: 'Wrong passphrase: the vault did not open.', minLength: 8 } });
+    const w = mount(VaultForm, { props: { mode: 'unlock', busy: false, error: failure({ kind: 'wrong-passphrase', title: 'Wrong passphrase', message: 'That passphrase does not unlock this vault.' }), minLength: 8 } });
     expect(w.get('button[type="submit"]').text()).toBe('Unlock');
     expect(w.get('[role="alert"]').text()).toContain('Wrong passphrase');
     expect(w.get('input').attributes('aria-describedby')).toBe('vault-error');
@@ -99,9 +116,11 @@ describe('TokenList', () => {
     expect(items[0]!.attributes('aria-current')).toBe('true');
     expect(items[1]!.attributes('aria-current')).toBeUndefined();
     expect(items[0]!.text()).toContain('2 of 5 personal tokens');
-    expect(items[0]!.text()).toContain('127.0.0.1:8787 · admin@example.com');
+    // The owner is printed once per group; every row still carries it (for screen readers).
+    expect(items[0]!.get('h3').text()).toBe('admin@example.com on 127.0.0.1:8787');
     expect(items[1]!.find('h3').exists()).toBe(false);
-    expect(items[2]!.text()).toContain('abc.live.dynatrace.com · me@x');
+    expect(items[1]!.text()).toContain('admin@example.com on 127.0.0.1:8787');
+    expect(items[2]!.get('h3').text()).toBe('me@x on abc.live.dynatrace.com');
     expect(items[0]!.text()).toContain('metrics.read, apiTokens.write');
     expect(items[1]!.text()).toContain('no scopes');
     expect(items[0]!.get('button[aria-label="Use Admin"]').attributes('disabled')).toBeDefined();
@@ -109,35 +128,55 @@ describe('TokenList', () => {
     expect(items[1]!.get('button[aria-label="Use Second"]').attributes('disabled')).toBeUndefined();
   });
 
-  it('emits use, revoke and remove with the token id', async () => {
+  it('emits use with the token id; the secondary actions come from the row\'s menu "Actions for <label>"', async () => {
     const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second' });
-    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false } });
+    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false }, attachTo: document.body });
     await w.get('button[aria-label="Use Second"]').trigger('click');
-    await w.get('button[aria-label="Revoke Second"]').trigger('click');
-    await w.get('button[aria-label="Remove Second"]').trigger('click');
     expect(w.emitted('use')).toEqual([[b.id]]);
-    expect(w.emitted('revoke')).toEqual([[b.id]]);
-    expect(w.emitted('remove')).toEqual([[b.id]]);
+    expect(w.find('[role="menu"]').exists()).toBe(false);
+    const trigger = w.get('button[aria-label="Actions for Second"]');
+    expect(trigger.attributes('aria-haspopup')).toBe('menu');
+    expect(trigger.attributes('aria-expanded')).toBe('false');
+    for (const [name, text, action] of [
+      ['Edit Second', 'Edit', 'edit'], ['Check Second again', 'Check again', 'recheck'], ['Revoke Second', 'Revoke…', 'revoke'], ['Remove Second', 'Remove…', 'remove'],
+    ] as const) {
+      await trigger.trigger('click');
+      expect(trigger.attributes('aria-expanded')).toBe('true');
+      const entry = w.get(`[role="menu"] [role="menuitem"][aria-label="${name}"]`);
+      expect(entry.text()).toBe(text);
+      await entry.trigger('click');
+      expect(w.find('[role="menu"]').exists()).toBe(false);
+      expect(w.emitted('action')!.at(-1)).toEqual([action, b.id]);
+    }
+    await w.setProps({ busy: true });
+    expect(trigger.attributes('disabled')).toBeDefined();
+    w.unmount();
   });
 
-  it('emits edit and recheck with the token id, from buttons named "Edit <label>" and "Check <label> again"', async () => {
+  it('the menu works by keyboard: ArrowDown opens on the first item, arrows move, Escape closes and returns focus', async () => {
     const b = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'Second' });
-    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false } });
-    expect(w.get('button[aria-label="Edit Second"]').text()).toBe('Edit');
-    expect(w.get('button[aria-label="Check Second again"]').text()).toBe('Check');
-    await w.get('button[aria-label="Edit Second"]').trigger('click');
-    await w.get('button[aria-label="Check Second again"]').trigger('click');
-    expect(w.emitted('edit')).toEqual([[b.id]]);
-    expect(w.emitted('recheck')).toEqual([[b.id]]);
-    await w.setProps({ busy: true });
-    expect(w.get('button[aria-label="Edit Second"]').attributes('disabled')).toBeDefined();
-    expect(w.get('button[aria-label="Check Second again"]').attributes('disabled')).toBeDefined();
+    const w = mount(TokenList, { props: { groups: [group([b])], now: NOW, busy: false }, attachTo: document.body });
+    const trigger = w.get('button[aria-label="Actions for Second"]');
+    await trigger.trigger('keydown', { key: 'ArrowDown' });
+    await nextTick();
+    const focused = (): string | null => (document.activeElement as HTMLElement | null)?.getAttribute('aria-label') ?? null;
+    expect(focused()).toBe('Edit Second');
+    await w.get('[role="menu"]').trigger('keydown', { key: 'ArrowDown' });
+    expect(focused()).toBe('Check Second again');
+    await w.get('[role="menu"]').trigger('keydown', { key: 'End' });
+    expect(focused()).toBe('Remove Second');
+    await w.get('[role="menu"]').trigger('keydown', { key: 'ArrowDown' });
+    expect(focused()).toBe('Edit Second');
+    await w.get('[role="menu"]').trigger('keydown', { key: 'Escape' });
+    expect(w.find('[role="menu"]').exists()).toBe(false);
+    expect(focused()).toBe('Actions for Second');
+    w.unmount();
   });
 
   it('shows the outcome of "Check again": progress and success as text, a failure as an alert naming the cause', () => {
     const checking = item({ label: 'A', check: { state: 'checking', message: 'Checking with 127.0.0.1:8787…' } });
     const ok = item({ id: 'dt0c01.BBBBBBBBBBBBBBBBBBBBBBBB', label: 'B', check: { state: 'ok', message: 'Checked: "B" works. Scopes changed: added problems.read.' } });
-    const bad = item({ id: 'dt0c01.CCCCCCCCCCCCCCCCCCCCCCCC', label: 'C', check: { state: 'error', message: 'This token has expired (401). Create a new one.' } });
+    const bad = item({ id: 'dt0c01.CCCCCCCCCCCCCCCCCCCCCCCC', label: 'C', check: { state: 'error', failure: failure({ message: 'This token has expired (401). Create a new one.' }) } });
     const none = item({ id: 'dt0c01.DDDDDDDDDDDDDDDDDDDDDDDD', label: 'D' });
     const w = mount(TokenList, { props: { groups: [group([checking, ok, bad, none])], now: NOW, busy: false } });
     const [a, b, c, d] = w.findAll('li');
@@ -145,7 +184,7 @@ describe('TokenList', () => {
     expect(a!.find('[role="alert"]').exists()).toBe(false);
     expect(b!.get('.check').text()).toContain('added problems.read');
     expect(b!.find('[role="alert"]').exists()).toBe(false);
-    expect(c!.get('[role="alert"]').text()).toContain('Check of C');
+    expect(c!.get('[role="alert"]').text()).toContain('Token expired');
     expect(c!.get('[role="alert"]').text()).toContain('expired (401)');
     expect(d!.find('.check').exists()).toBe(false);
     expect(d!.find('[role="alert"]').exists()).toBe(false);
@@ -158,15 +197,19 @@ describe('TokenList', () => {
     const used = item({ id: 'dt0c01.UUUUUUUUUUUUUUUUUUUUUUUU', label: 'Used', lastUsedAt: Date.parse('2026-05-01T00:00:00Z') });
     const w = mount(TokenList, { props: { groups: [group([gone, soon, later, used])], now: NOW, busy: false } });
     const [g, s, l, u] = w.findAll('li');
-    expect(u!.get('.used').text()).toBe('Last used May 1, 2026');
-    expect(g!.text()).toContain('Expired May 31, 2026');
+    // Relative times, with the absolute time beside them (shown on hover and focus).
+    expect(u!.get('time').text()).toBe('Used 32 days agoMay 1, 2026, 12:00 AM');
+    expect(u!.get('time').attributes('datetime')).toBe('2026-05-01T00:00:00.000Z');
+    expect(u!.get('time').attributes('tabindex')).toBe('0');
+    expect(g!.text()).toContain('Expired 1 day ago');
     expect(g!.get('button[aria-label="Use Old"]').attributes('disabled')).toBeDefined();
     expect(g!.get('button[aria-label="Use Old"]').attributes('aria-describedby')).toBeTruthy();
     expect(g!.text()).toContain('cannot be used');
     expect(s!.get('.expiry').text()).toBe('Expires in 3 days');
     expect(s!.get('.expiry').classes()).toContain('warn');
-    expect(l!.get('.expiry').text()).toBe('Expires Dec 31, 2026');
-    expect(l!.get('.used').text()).toBe('Not used yet');
+    expect(l!.get('.expiry').text()).toBe('Expires in 7 months');
+    expect(l!.get('.expiry').attributes('title')).toMatch(/Dec 31, 2026/);
+    expect(l!.text()).toContain('Not used yet');
   });
 
   it('says when host access was revoked and offers to grant it again', async () => {
@@ -203,7 +246,7 @@ describe('TokenAddForm', () => {
   });
 
   it('shows the decoded error as an alert and offers the suggested URL', async () => {
-    const w = mount(TokenAddForm, { props: { ...props, error: { message: 'Use https://abc.live.dynatrace.com instead.', suggestion: 'https://abc.live.dynatrace.com' } } });
+    const w = mount(TokenAddForm, { props: { ...props, error: failure({ kind: 'invalid-url', title: 'Not an environment URL', message: 'Use https://abc.live.dynatrace.com instead.', actions: [{ kind: 'use-suggestion', value: 'https://abc.live.dynatrace.com', label: 'Use https://abc.live.dynatrace.com' }] }) } });
     expect(w.get('[role="alert"]').text()).toContain('Use https://abc.live.dynatrace.com instead.');
     await w.get('[role="alert"] button').trigger('click');
     expect((w.get('#add-url').element as HTMLInputElement).value).toBe('https://abc.live.dynatrace.com');
@@ -255,7 +298,7 @@ describe('TokenEditForm', () => {
   });
 
   it('shows the error as an alert tied to the label field; Cancel and Escape emit cancel; no double submit while busy', async () => {
-    const w = mount(TokenEditForm, { props: { ...props, error: { message: 'Give the token a label.' } } });
+    const w = mount(TokenEditForm, { props: { ...props, error: failure({ kind: 'invalid-input', title: 'Check this value', message: 'Give the token a label.' }) } });
     expect(w.get('[role="alert"]').text()).toContain('Give the token a label.');
     expect(w.get('[role="alert"]').attributes('id')).toBe('edit-error');
     expect(w.get('#edit-label').attributes('aria-describedby')).toBe('edit-error');
@@ -308,7 +351,7 @@ describe('TokenCreateForm', () => {
     const empty = mount(TokenCreateForm, { props: { ...props, creators: [] } });
     expect(empty.text()).toContain('needs a stored token of the same user with the scope apiTokens.write');
     expect(empty.get('button[type="submit"]').attributes('disabled')).toBeDefined();
-    const failed = mount(TokenCreateForm, { props: { ...props, error: { message: 'a@x already has 5 of 5 personal access tokens.' } } });
+    const failed = mount(TokenCreateForm, { props: { ...props, error: failure({ kind: 'token-limit', title: 'Five personal access tokens already', message: 'a@x already has 5 of 5 personal access tokens.' }) } });
     expect(failed.get('[role="alert"]').text()).toContain('5 of 5');
   });
 });
@@ -370,7 +413,7 @@ describe('VaultSettings', () => {
     expect((w.get('#new-passphrase').element as HTMLInputElement).value).toBe('');
     await w.findAll('button').find((b) => b.text() === 'Forget all')!.trigger('click');
     expect(w.emitted('forget')).toHaveLength(1);
-    await w.setProps({ error: 'The current passphrase is not correct.' });
+    await w.setProps({ error: failure({ kind: 'wrong-passphrase', title: 'Wrong passphrase', message: 'The current passphrase is not correct.' }) });
     expect(w.get('[role="alert"]').text()).toContain('not correct');
   });
 });

@@ -84,11 +84,11 @@ describe('tokens store', () => {
       ['abc123.apps.dynatrace.com', 'invalid-url', /apps.*https:\/\/abc123\.live\.dynatrace\.com/],
       ['http://tenant.example.com', 'invalid-url', /https/],
       ['', 'invalid-url', /Enter the URL/],
-    ])('refuses the environment URL %j (%s) before sending anything', async (url, code, message) => {
+    ])('refuses the environment URL %j (%s) before sending anything', async (url, kind, message) => {
       const { store, clients } = await unlockedStore({});
       const before = await localSnapshot();
       expect(await store.addToken({ environmentUrl: url, token: mintToken() })).toBeNull();
-      expect(store.error).toMatchObject({ operation: 'add', code });
+      expect(store.error).toMatchObject({ operation: 'add', kind });
       expect(store.error?.message).toMatch(message);
       expect(clients.calls).toEqual([]);
       expect(await localSnapshot()).toBe(before);
@@ -97,7 +97,7 @@ describe('tokens store', () => {
     it('offers the live host for an apps URL', async () => {
       const { store } = await unlockedStore({});
       await store.addToken({ environmentUrl: 'https://abc123.apps.dynatrace.com', token: mintToken() });
-      expect(store.error?.suggestion).toBe('https://abc123.live.dynatrace.com');
+      expect(store.error?.actions).toEqual([{ kind: 'use-suggestion', value: 'https://abc123.live.dynatrace.com', label: 'Use https://abc123.live.dynatrace.com' }]);
     });
 
     it.each([
@@ -107,7 +107,7 @@ describe('tokens store', () => {
     ])('refuses the malformed token %j without sending it', async (token, message) => {
       const { store, clients } = await unlockedStore({});
       expect(await store.addToken({ environmentUrl: SANDBOX, token })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'invalid-token' });
+      expect(store.error).toMatchObject({ kind: 'invalid-token' });
       expect(store.error?.message).toMatch(message);
       expect(clients.calls).toEqual([]);
     });
@@ -116,15 +116,15 @@ describe('tokens store', () => {
       ['an unreachable host', apiError({ kind: 'network' }), 'unreachable', /could not be reached/],
       ['a wrong host (not JSON)', apiError({ kind: 'bad-response', reason: 'not-json', status: 200 }), 'unreachable', /did not answer like a Dynatrace environment/],
       ['a 404 host', apiError({ kind: 'not-found', status: 404 }), 'unreachable', /404/],
-      ['a 401', apiError({ kind: 'token-invalid', status: 401 }), 'api', /rejected this token \(401\)/],
+      ['a 401', apiError({ kind: 'token-invalid', status: 401 }), 'token-invalid', /rejected this token \(401\)/],
       ['an expired token', apiError({ kind: 'token-expired', status: 401 }), 'expired', /expired/],
-      ['PATs disabled', apiError({ kind: 'pat-disabled', status: 401 }), 'api', /disabled in this environment/],
-      ['a disabled token', apiError({ kind: 'token-invalid', reason: 'token-disabled', status: 401 }), 'api', /disabled/],
-    ])('explains %s and stores nothing', async (_what, error, code, message) => {
+      ['PATs disabled', apiError({ kind: 'pat-disabled', status: 401 }), 'pat-disabled', /disabled in this environment/],
+      ['a disabled token', apiError({ kind: 'token-invalid', reason: 'token-disabled', status: 401 }), 'token-invalid', /disabled/],
+    ])('explains %s and stores nothing', async (_what, error, kind, message) => {
       const { store } = await unlockedStore({ lookup: () => { throw error; } });
       const before = await localSnapshot();
       expect(await store.addToken({ environmentUrl: SANDBOX, token: mintToken(), label: 'X' })).toBeNull();
-      expect(store.error).toMatchObject({ operation: 'add', code });
+      expect(store.error).toMatchObject({ operation: 'add', kind });
       expect(store.error?.message).toMatch(message);
       expect(store.status).toBe('error');
       expect(store.tokens).toEqual([]);
@@ -134,7 +134,7 @@ describe('tokens store', () => {
     it('refuses a classic API token (not a PAT)', async () => {
       const { store } = await unlockedStore({ lookup: (t) => lookupOf(t, { personalAccessToken: false }) });
       expect(await store.addToken({ environmentUrl: SANDBOX, token: mintToken() })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'not-personal' });
+      expect(store.error).toMatchObject({ kind: 'not-personal' });
       expect(store.error?.message).toMatch(/not a personal access token/);
       expect(store.tokens).toEqual([]);
     });
@@ -142,7 +142,7 @@ describe('tokens store', () => {
     it('refuses a token whose metadata says it has expired', async () => {
       const { store } = await unlockedStore({ lookup: (t) => lookupOf(t, { expirationDate: '2026-01-01T00:00:00.000Z' }) });
       expect(await store.addToken({ environmentUrl: SANDBOX, token: mintToken() })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'expired' });
+      expect(store.error).toMatchObject({ kind: 'expired' });
     });
 
     it('refuses a token that is already stored', async () => {
@@ -150,7 +150,7 @@ describe('tokens store', () => {
       const { store } = await unlockedStore({ lookup: (t) => lookupOf(t) });
       await store.addToken({ environmentUrl: SANDBOX, token: secret, label: 'First' });
       expect(await store.addToken({ environmentUrl: SANDBOX, token: secret, label: 'Again' })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'duplicate' });
+      expect(store.error).toMatchObject({ kind: 'duplicate' });
       expect(store.error?.message).toContain('"First"');
       expect(store.tokens).toHaveLength(1);
     });
@@ -159,7 +159,7 @@ describe('tokens store', () => {
       const { store, clients, vault } = await unlockedStore({ lookup: (t) => lookupOf(t) });
       await vault.lock();
       expect(await store.addToken({ environmentUrl: SANDBOX, token: mintToken() })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'locked' });
+      expect(store.error).toMatchObject({ kind: 'locked' });
       expect(clients.calls).toEqual([]);
     });
 
@@ -168,7 +168,7 @@ describe('tokens store', () => {
       const { store, clients } = await unlockedStore({ lookup: (t) => lookupOf(t) }, { requestHostPermission: request });
       expect(await store.addToken({ environmentUrl: TENANT, token: mintToken() })).toBeNull();
       expect(request).toHaveBeenCalledWith(TENANT);
-      expect(store.error).toMatchObject({ code: 'host-permission', origin: TENANT });
+      expect(store.error).toMatchObject({ kind: 'host-permission', actions: [{ kind: 'grant-access', origin: TENANT }] });
       expect(clients.calls).toEqual([]);
     });
 
@@ -198,7 +198,7 @@ describe('tokens store', () => {
         },
       });
       const created = await store.createToken({ creatorId, name: 'analyst view', scopes: ['metrics.read', 'entities.read', 'problems.read'], expiresInDays: 30, label: 'Analyst' });
-      expect(created).toMatchObject({ secret: newSecret, stored: true, token: { id: idOf(newSecret), label: 'Analyst', owner: 'admin@example.com', personal: true, expiresAt: Date.parse('2026-07-01T12:00:00.000Z') } });
+      expect(created).toMatchObject({ secret: newSecret, storeError: null, token: { id: idOf(newSecret), label: 'Analyst', owner: 'admin@example.com', personal: true, expiresAt: Date.parse('2026-07-01T12:00:00.000Z') } });
       expect(clients.calls.at(-1)).toMatchObject({ method: 'create', arg: { name: 'analyst view', personalAccessToken: true, expirationDate: 'now+30d', scopes: ['metrics.read', 'entities.read', 'problems.read'] } });
       expect(store.tokens.map((t) => t.label)).toEqual(['Creator', 'Analyst']);
       expect(store.activeId).toBe(creatorId);
@@ -218,7 +218,7 @@ describe('tokens store', () => {
       const { store, clients, creatorId } = await withCreator({}, ['metrics.read']);
       const callsBefore = clients.calls.length;
       expect(await store.createToken({ creatorId, name: 'n', scopes: ['metrics.read'], expiresInDays: 7 })).toBeNull();
-      expect(store.error).toMatchObject({ operation: 'create', code: 'missing-write-scope' });
+      expect(store.error).toMatchObject({ operation: 'create', kind: 'missing-write-scope' });
       expect(store.error?.message).toContain('apiTokens.write');
       expect(clients.calls.length).toBe(callsBefore);
     });
@@ -226,7 +226,7 @@ describe('tokens store', () => {
     it('decodes the server\'s 403 for a missing apiTokens.write', async () => {
       const { store, creatorId } = await withCreator({ create: () => { throw apiError({ kind: 'missing-scope', status: 403, scopes: [{ name: 'apiTokens.write' }] }); } });
       expect(await store.createToken({ creatorId, name: 'n', scopes: ['metrics.read'], expiresInDays: 7 })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'missing-write-scope' });
+      expect(store.error).toMatchObject({ kind: 'missing-write-scope' });
     });
 
     it('refuses the sixth PAT of an owner locally, before sending', async () => {
@@ -235,7 +235,7 @@ describe('tokens store', () => {
       await eventually(() => expect(store.personalCount(SANDBOX, 'admin@example.com')).toBe(5));
       const callsBefore = clients.calls.length;
       expect(await store.createToken({ creatorId, name: 'sixth', scopes: ['metrics.read'], expiresInDays: 7 })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'token-limit' });
+      expect(store.error).toMatchObject({ kind: 'token-limit' });
       expect(store.error?.message).toMatch(/5 of 5/);
       expect(clients.calls.length).toBe(callsBefore);
     });
@@ -246,7 +246,7 @@ describe('tokens store', () => {
       });
       const before = await localSnapshot();
       expect(await store.createToken({ creatorId, name: 'n', scopes: ['metrics.read'], expiresInDays: 7 })).toBeNull();
-      expect(store.error).toMatchObject({ code: 'token-limit', apiKind: 'validation' });
+      expect(store.error).toMatchObject({ kind: 'token-limit', apiKind: 'validation' });
       expect(store.error?.message).toMatch(/maximum of five/);
       expect(await localSnapshot()).toBe(before);
     });
@@ -260,8 +260,8 @@ describe('tokens store', () => {
         },
       });
       const created = await store.createToken({ creatorId, name: 'n', scopes: ['metrics.read'], expiresInDays: 7 });
-      expect(created).toMatchObject({ stored: false, secret: newSecret });
-      expect(store.error).toMatchObject({ code: 'locked' });
+      expect(created).toMatchObject({ storeError: { kind: 'locked' }, secret: newSecret });
+      expect(store.error).toMatchObject({ kind: 'locked' });
       expect(store.tokens).toHaveLength(1);
     });
 
@@ -297,7 +297,7 @@ describe('tokens store', () => {
     it('keeps the token when the server refuses, and explains', async () => {
       const { store, target } = await twoTokens({ delete: () => { throw apiError({ kind: 'server', status: 503, method: 'DELETE' }); } });
       expect(await store.revokeToken(idOf(target))).toBe(false);
-      expect(store.error).toMatchObject({ operation: 'revoke', code: 'api' });
+      expect(store.error).toMatchObject({ operation: 'revoke', kind: 'server', apiKind: 'server' });
       expect(store.tokens).toHaveLength(2);
     });
 
@@ -310,7 +310,7 @@ describe('tokens store', () => {
     it('explains that a token cannot revoke itself when no other writer is stored', async () => {
       const { store, writer, clients } = await twoTokens();
       expect(await store.revokeToken(idOf(writer))).toBe(false);
-      expect(store.error).toMatchObject({ code: 'missing-write-scope' });
+      expect(store.error).toMatchObject({ kind: 'missing-write-scope' });
       expect(store.error?.message).toMatch(/Remove/);
       expect(clients.calls.filter((c) => c.method === 'delete')).toEqual([]);
     });
@@ -343,7 +343,7 @@ describe('tokens store', () => {
       await store.addToken({ environmentUrl: SANDBOX, token: secret });
       fail = true;
       expect(await store.recheckToken(idOf(secret))).toBeNull();
-      expect(store.error).toMatchObject({ operation: 'recheck', code: 'expired' });
+      expect(store.error).toMatchObject({ operation: 'recheck', kind: 'expired' });
     });
   });
 
@@ -365,13 +365,13 @@ describe('tokens store', () => {
       await saveToken(t, mintToken());
       await store.load();
       expect(await store.editToken(t.id, { label: '   ' })).toBe(false);
-      expect(store.error).toMatchObject({ operation: 'edit', code: 'invalid-input', message: 'Give the token a label.' });
+      expect(store.error).toMatchObject({ operation: 'edit', kind: 'invalid-input', message: 'Give the token a label.' });
       expect(await store.editToken(t.id, { color: 'red' })).toBe(false);
-      expect(store.error).toMatchObject({ operation: 'edit', code: 'invalid-input' });
+      expect(store.error).toMatchObject({ operation: 'edit', kind: 'invalid-input' });
       expect(store.tokens[0]).toEqual(t);
       await removeToken(t.id);
       expect(await store.editToken(t.id, { label: 'Gone' })).toBe(false);
-      expect(store.error).toMatchObject({ operation: 'edit', code: 'not-found' });
+      expect(store.error).toMatchObject({ operation: 'edit', kind: 'not-found' });
       expect(store.busy).toBeNull();
     });
   });
@@ -386,7 +386,7 @@ describe('tokens store', () => {
       await store.load();
       expect(store.activeId).toBe(a.id);
       expect(await store.setActive(expired.id)).toBe('refused');
-      expect(store.error).toMatchObject({ operation: 'activate', code: 'expired' });
+      expect(store.error).toMatchObject({ operation: 'activate', kind: 'expired' });
       expect(store.activeId).toBe(a.id);
       expect(await store.setActive(prod.id)).toBe('needs-confirmation');
       expect(store.activeId).toBe(a.id);

@@ -44,7 +44,7 @@ describe('vault store', () => {
     const vault = useVaultStore();
     await vault.load();
     expect(await vault.create('short')).toBe(false);
-    expect(vault.error).toMatchObject({ operation: 'create', code: 'too-short' });
+    expect(vault.error).toMatchObject({ operation: 'create', kind: 'invalid-input' });
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
@@ -56,7 +56,7 @@ describe('vault store', () => {
     expect(vault.state).toBe('locked');
     expect(await fakeBrowser.storage.session.get(null)).toEqual({});
     expect(await vault.unlock('wrong passphrase')).toBe(false);
-    expect(vault.error).toMatchObject({ operation: 'unlock', code: 'wrong-passphrase' });
+    expect(vault.error).toMatchObject({ operation: 'unlock', kind: 'wrong-passphrase' });
     expect(vault.state).toBe('locked');
     expect(await vault.unlock(PASS)).toBe(true);
     expect(vault.state).toBe('unlocked');
@@ -114,7 +114,7 @@ describe('vault store', () => {
     for (const s of secrets) await saveToken(storedToken({ id: idOf(s) }), s);
     const before = (await fakeBrowser.storage.local.get('secrets')).secrets as Record<string, { iv: string }>;
     expect(await vault.changePassphrase('not it at all', 'new passphrase 2')).toBe(false);
-    expect(vault.error).toMatchObject({ code: 'wrong-passphrase' });
+    expect(vault.error).toMatchObject({ kind: 'wrong-passphrase' });
     expect(await vault.changePassphrase(PASS, 'new passphrase 2')).toBe(true);
     const after = (await fakeBrowser.storage.local.get('secrets')).secrets as Record<string, { iv: string }>;
     for (const s of secrets) {

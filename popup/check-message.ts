@@ -2,7 +2,7 @@
  * What "Check again" found, as one sentence for the token's item and for screen readers. Loaded with the check
  * (dynamic import), not with the popup.
  */
-import type { StoredToken } from '../../stores/tokens';
+import type { StoredToken } from '../stores/tokens';
 
 const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 
