@@ -40,8 +40,8 @@ export async function buildZips(output: ZipOutput = 'full'): Promise<StoreZips> 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const zips = await buildZips();
   console.log('\nStore packages:');
-  console.log(`  Chrome Web Store:      ${zips.chrome}`);
-  console.log(`  addons.mozilla.org:    ${zips.firefox}`);
-  console.log(`  sources for AMO review: ${zips.sources}`);
+  console.log(`  Chrome Web Store:         ${zips.chrome}`);
+  console.log(`  addons.mozilla.org:       ${zips.firefox}`);
+  console.log(`  sources for AMO's review: ${zips.sources}`);
   console.log('Check them with "npm run test:store".');
 }
