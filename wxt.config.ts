@@ -6,8 +6,8 @@ import { defineConfig } from 'wxt';
  */
 const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const TENANT_HOSTS = ['https://*/*'];
-// `E2E=1 wxt build` -> .output/chrome-mv3-e2e: permission prompts cannot be answered headless,
-// so the e2e build makes the optional hosts required (toolchain.md §5).
+// `E2E=1 wxt build` -> .output/chrome-mv3-e2e (and `-b firefox` -> firefox-mv3-e2e): permission prompts cannot be
+// answered headless, so the e2e build makes the optional hosts required (toolchain.md §5).
 const e2e = process.env.E2E === '1';
 
 const CSP = "script-src 'self'; object-src 'self'";
@@ -15,6 +15,9 @@ const CSP = "script-src 'self'; object-src 'self'";
 export default defineConfig({
   modules: ['@wxt-dev/module-vue'],
   imports: false,
+  // Firefox too (WXT's default there is MV2): one permission model and a non-persistent background in both
+  // browsers. Why, and what it costs: docs/firefox.md.
+  manifestVersion: 3,
   ...(e2e ? { outDirTemplate: '{{browser}}-mv{{manifestVersion}}-e2e' } : {}),
   vite: () => ({
     // Every component uses <script setup>: the Options API support is dead weight (1.6 KB gzip in the popup).
@@ -44,7 +47,12 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'tokenscope@tokenscope.dev', data_collection_permissions: { required: ['none'] } },
+            gecko: {
+              id: 'tokenscope@tokenscope.dev',
+              // 140: data_collection_permissions (AMO requires it); optional_host_permissions needs 128.
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
           },
         }
       : {}),

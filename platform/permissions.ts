@@ -2,6 +2,11 @@
  * Host access. Loopback origins (the sandbox) are granted in the manifest; a tenant origin is an optional host
  * permission, requested at run time for exactly the origin the user entered, when its first token is added.
  * The user can revoke it at any time in the browser's extension settings, so every API call checks first.
+ *
+ * Firefox MV3 treats every host permission as the user's to withdraw, the manifest's own included (about:addons →
+ * Permissions; `permissions.remove` works on them too), and then fails the requests with a bare network error. So
+ * in that build loopback origins are checked and requested like tenant origins. Firefox MV2 keeps manifest hosts
+ * granted (`permissions.remove` is a no-op there), and so does Chrome (docs/firefox.md).
  */
 // From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
 import type { CodedError, FailureDetail } from '../lib/failure/failure';
@@ -25,9 +30,15 @@ export function originPattern(origin: string): string {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
-/** Loopback origins are granted statically; everything else needs the optional permission. */
+/** Whether the user can withdraw access to the manifest's own (loopback) hosts: Firefox MV3 (docs/firefox.md). */
+const LOOPBACK_REVOCABLE = import.meta.env.FIREFOX && import.meta.env.MANIFEST_VERSION === 3;
+
+/**
+ * Whether access to `origin` can be missing, so it must be checked before a call and requested with the first
+ * token: tenant origins always, loopback origins where the browser lets the user withdraw them.
+ */
 export function needsHostPermission(origin: string): boolean {
-  return !isLoopbackHost(new URL(origin).hostname);
+  return LOOPBACK_REVOCABLE || !isLoopbackHost(new URL(origin).hostname);
 }
 
 /** Whether requests to `origin` are allowed right now. */
