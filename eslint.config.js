@@ -5,10 +5,11 @@ import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import regexp from 'eslint-plugin-regexp';
+import { FIRST_LOAD_DENIED, FIRST_LOAD_FILES } from './eslint.first-load.js';
 
 /**
- * The layer arrows of house-style.md, enforced:
- *   lib <- platform <- stores, composables <- components, dashboard <- entrypoints;  lib <- sandbox
+ * The layer arrows (CONTRIBUTING.md), enforced:
+ *   lib <- platform <- stores, composables <- components <- popup, dashboard <- entrypoints;  lib <- sandbox
  * Each folder lists what it must not import. Patterns are gitignore-style, so they match
  * relative paths (`../stores/tokens`) and the `@/` / `~/` aliases alike.
  */
@@ -65,6 +66,16 @@ const layerRules = [
     deny: [
       deny('dashboard/ reaches the browser and storage through stores and composables only.', [
         ...EXTENSION_PACKAGES, ...SERVER_PACKAGES, ...folder('platform'), ...folder('entrypoints'), ...folder('sandbox'),
+        ...folder('popup'),
+      ]),
+    ],
+  },
+  {
+    files: ['popup/**/*.{ts,vue}'],
+    deny: [
+      deny('popup/ reaches the browser and storage through stores and composables only.', [
+        ...EXTENSION_PACKAGES, ...SERVER_PACKAGES, ...folder('platform'), ...folder('entrypoints'), ...folder('sandbox'),
+        ...folder('dashboard'),
       ]),
     ],
   },
@@ -118,6 +129,20 @@ export default tseslint.config(
     files,
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  // The popup's first load: its layer's rule plus the imports that would make the first load grow. A file's
+  // options replace those of its folder (flat config does not merge rule options), so both lists are given.
+  ...FIRST_LOAD_FILES.map((file) => {
+    const layer = layerRules.find((l) => l.files.some((glob) => file.startsWith(glob.split('*')[0] ?? '')));
+    return {
+      files: [file],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [
+          ...(layer?.deny ?? []),
+          { regex: FIRST_LOAD_DENIED, allowTypeImports: true, message: 'The popup first load (eslint.first-load.js) imports from the file that has it, never the lib/dynatrace index, the client, the error texts or the URL parser: load those with import().' },
+        ] }],
+      },
+    };
+  }),
   // Import cycles make module evaluation order matter (an export read before its module ran is undefined).
   {
     files: ['**/*.{ts,vue}'],

@@ -16,7 +16,7 @@ export default defineConfig({
         },
       },
       {
-        // WxtVitest does not add the module's Vue plugin, so vue() is listed explicitly (toolchain.md).
+        // WxtVitest does not add the module's Vue plugin, so vue() is listed explicitly (its README says so; `@wxt-dev/module-vue` adds it only to builds).
         plugins: [vue(), WxtVitest()],
         test: {
           name: 'component',

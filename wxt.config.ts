@@ -7,7 +7,7 @@ import { defineConfig } from 'wxt';
 const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const TENANT_HOSTS = ['https://*/*'];
 // `E2E=1 wxt build` -> .output/chrome-mv3-e2e (and `-b firefox` -> firefox-mv3-e2e): permission prompts cannot be
-// answered headless, so the e2e build makes the optional hosts required (toolchain.md §5).
+// answered headless, so the e2e build makes the optional hosts required (docs/testing.md).
 const e2e = process.env.E2E === '1';
 
 const CSP = "script-src 'self'; object-src 'self'";

@@ -21,7 +21,7 @@ function remember(key: string, value: unknown) {
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
 }
 
-/** Forgets every cached result (on lock, "Forget all", or in tests). */
+/** Forgets every cached result: when the vault locks or is erased (`DashboardApp.vue`), and in tests. */
 export function clearQueryCache(): void {
   cache.clear();
 }

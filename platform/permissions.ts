@@ -8,7 +8,6 @@
  * in that build loopback origins are checked and requested like tenant origins. Firefox MV2 keeps manifest hosts
  * granted (`permissions.remove` is a no-op there), and so does Chrome (docs/firefox.md).
  */
-// From the file, not the `lib/dynatrace` index: the index would pull the API client into every page's first load.
 import type { CodedError, FailureDetail } from '../lib/failure/failure';
 import { isLoopbackHost } from '../lib/dynatrace/loopback';
 import { browser } from 'wxt/browser';

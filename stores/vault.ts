@@ -7,6 +7,9 @@ import { getSettings, getVaultState, lockVault, touchVault, unlockVault, watchSe
 /** The rarely used operations (create, change passphrase, forget all, idle setting), loaded when one runs. */
 const admin = () => import('../platform/vault-admin');
 
+export { AUTO_LOCK_CHOICES } from '../platform/storage';
+export { MIN_PASSPHRASE_LENGTH } from '../platform/vault';
+
 export type VaultOperation = 'load' | 'create' | 'unlock' | 'lock' | 'forget' | 'change-passphrase' | 'settings';
 
 /** A failed vault operation, as people read it (see `lib/failure/describe.ts`), and which operation it was. */

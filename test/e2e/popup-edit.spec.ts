@@ -57,7 +57,10 @@ describe('editing a token and checking it again, in Chromium against the sandbox
   });
 
   it('edits the label, colour and production tag by keyboard; the list and the badge show the new label', async () => {
-    await popup.editButton('Writer').focus();
+    // By keyboard: the row's menu button, Enter opens its menu on "Edit", Enter chooses it.
+    await popup.actionsButton('Writer').focus();
+    await popup.page.keyboard.press('Enter');
+    await expect.poll(() => focusedName(popup.page)).toBe('Edit Writer');
     await popup.page.keyboard.press('Enter');
     await popup.label().waitFor();
     expect(await popup.page.getByRole('heading', { name: 'Edit Writer' }).isVisible()).toBe(true);
@@ -73,26 +76,26 @@ describe('editing a token and checking it again, in Chromium against the sandbox
     expect(await popup.item('Writer').count()).toBe(0);
     expect(await popup.item('Writer EU').textContent()).toContain('Production');
     expect(await popup.item('Writer EU').getAttribute('aria-current')).toBe('true');
-    await expect.poll(() => focusedName(popup.page)).toBe('Edit Writer EU');
+    await expect.poll(() => focusedName(popup.page)).toBe('Actions for Writer EU');
     await expect.poll(() => ext.worker.evaluate(() => (globalThis as unknown as ExtensionGlobals).chrome.action.getBadgeText({}))).toBe('Writ');
     const stored = (await ext.worker.evaluate(() => (globalThis as unknown as ExtensionGlobals).chrome.storage.local.get('tokens'))) as { tokens: { label: string; color: string; production: boolean }[] };
     expect(stored.tokens.find((t) => t.label === 'Writer EU')).toMatchObject({ color: '#0f7b3f', production: true });
   });
 
   it('refuses an empty label with an alert in the form; Escape goes back without changes', async () => {
-    await popup.editButton('Probe').click();
+    await popup.rowAction('Probe', 'Edit');
     await popup.label().fill('  ');
     await popup.saveChangesButton().click();
     await expect.poll(() => popup.alert().textContent()).toMatch(/Give the token a label/);
     expect(await axeViolations(popup.page)).toEqual([]);
     await popup.label().press('Escape');
     await popup.item('Probe').waitFor();
-    await expect.poll(() => focusedName(popup.page)).toBe('Edit Probe');
+    await expect.poll(() => focusedName(popup.page)).toBe('Actions for Probe');
     expect(await popup.alert().count()).toBe(0);
   });
 
   it('"Check again" shows the scopes changed on the server (PUT /apiTokens/{id} by a token of the same owner)', async () => {
-    await popup.checkAgainButton('Probe').click();
+    await popup.rowAction('Probe', 'Check again');
     await expect.poll(() => popup.item('Probe').textContent()).toContain('Checked: "Probe" works; nothing changed.');
     const put = await fetch(`${sandbox.url}/api/v2/apiTokens/${probe.id}`, {
       method: 'PUT',
@@ -100,7 +103,7 @@ describe('editing a token and checking it again, in Chromium against the sandbox
       body: JSON.stringify({ scopes: ['metrics.read', 'problems.read'] }),
     });
     expect(put.status).toBe(204);
-    await popup.checkAgainButton('Probe').click();
+    await popup.rowAction('Probe', 'Check again');
     await expect.poll(() => popup.item('Probe').textContent()).toContain('Scopes changed: added problems.read; removed entities.read.');
     const text = await popup.item('Probe').textContent();
     expect(text).toContain('metrics.read, problems.read');
@@ -111,16 +114,18 @@ describe('editing a token and checking it again, in Chromium against the sandbox
 
   it('"Check again" explains PATs disabled in the environment, then a token revoked on the server', async () => {
     expect((await adminFetch(sandbox.url, ADMIN_KEY, '/settings', 'PUT', { patEnabled: false })).status).toBe(200);
-    await popup.checkAgainButton('Probe').click();
+    await popup.rowAction('Probe', 'Check again');
     await expect.poll(() => popup.item('Probe').getByRole('alert').textContent()).toMatch(/Personal access tokens are disabled/);
     expect(await axeViolations(popup.page)).toEqual([]);
     expect((await adminFetch(sandbox.url, ADMIN_KEY, '/settings', 'PUT', { patEnabled: true })).status).toBe(200);
 
     const del = await fetch(`${sandbox.url}/api/v2/apiTokens/${probe.id}`, { method: 'DELETE', headers: { authorization: `Api-Token ${writer.token}` } });
     expect(del.status).toBe(204);
-    await popup.checkAgainButton('Probe').click();
+    await popup.rowAction('Probe', 'Check again');
     await expect.poll(() => popup.item('Probe').getByRole('alert').textContent()).toMatch(/rejected this token \(401\).*revoked/);
     // Still listed (Tokenscope does not forget it behind the user's back), and still usable for removal.
+    await popup.actionsButton('Probe').click();
     expect(await popup.removeButton('Probe').isEnabled()).toBe(true);
+    await popup.page.keyboard.press('Escape');
   });
 });

@@ -232,9 +232,21 @@ describe('the popup against a real sandbox, in Chromium', () => {
       }
       names.push(name);
     }
-    // "Use Admin" is disabled (it is active), so Tab skips it.
-    expect(names).toEqual(['Lock', 'Edit Admin', 'Check Admin again', 'Revoke Admin', 'Remove Admin']);
+    // "Use Admin" is disabled (it is active), so Tab skips it; the row's other actions are in its menu.
+    expect(names).toEqual(['Lock', 'Actions for Admin']);
     await expect.poll(() => new PopupPage(page).item('Created').getAttribute('aria-current')).toBe('true');
+    // The menu by keyboard: Enter opens it on its first item, arrows walk it, Escape closes it on its button.
+    const focused = (): Promise<string | null> => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label') ?? null);
+    await new PopupPage(page).actionsButton('Admin').focus();
+    await page.keyboard.press('Enter');
+    const menu: (string | null)[] = [await focused()];
+    for (let i = 0; i < 3; i += 1) {
+      await page.keyboard.press('ArrowDown');
+      menu.push(await focused());
+    }
+    expect(menu).toEqual(['Edit Admin', 'Check Admin again', 'Revoke Admin', 'Remove Admin']);
+    await page.keyboard.press('Escape');
+    expect(await focused()).toBe('Actions for Admin');
     for (const name of ['Add token', 'Create token', 'Settings', 'Open dashboard']) {
       await expect.poll(async () => {
         await page.keyboard.press('Tab');
@@ -260,7 +272,7 @@ describe('the popup against a real sandbox, in Chromium', () => {
   });
 
   it('revokes a token on the server, then removes it here', async () => {
-    await popup.revokeButton('Created').click();
+    await popup.rowAction('Created', 'Revoke');
     await popup.dialog().getByRole('button', { name: 'Revoke token' }).click();
     await expect.poll(() => popup.item('Created').count()).toBe(0);
     const lookup = await fetch(`${sandbox.url}/api/v2/apiTokens/lookup`, {

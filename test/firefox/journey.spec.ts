@@ -27,7 +27,7 @@ function leaks(haystack: string, tokens: readonly Minted[]): string[] {
 }
 
 /**
- * The core journeys of product.md §6.5 in Debian's Firefox ESR, headless, over WebDriver BiDi: one browser launch and
+ * The core journeys (docs/firefox.md) in Debian's Firefox ESR, headless, over WebDriver BiDi: one browser launch and
  * one sandbox for the whole file, so the steps run in order and each builds on the one before (as a user's session
  * does). The popup is opened as a tab; the dashboard is the tab the popup's "Open dashboard" opens.
  */

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 export const DASHBOARD_VIEWS = ['Overview', 'Metrics', 'Entities', 'Problems', 'Token inspector'] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
 
-/** The dashboard page, found by role and accessible name (product.md §5). */
+/** The dashboard page, found by role and accessible name (docs/ui-contract.md). */
 export class DashboardPage {
   constructor(readonly page: Page) {}
   navigation(): Locator { return this.page.getByRole('navigation'); }

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 
 /**
  * The toolbar popup, opened as a tab (a real action popup cannot be opened from Playwright). Finds everything by
- * role and accessible name (product.md §5).
+ * role and accessible name (docs/ui-contract.md).
  */
 export class PopupPage {
   constructor(readonly page: Page) {}
@@ -21,10 +21,18 @@ export class PopupPage {
     return this.tokenList().getByRole('listitem').filter({ has: this.page.getByRole('button', { name: `Use ${label}`, exact: true }) });
   }
   useButton(label: string): Locator { return this.page.getByRole('button', { name: `Use ${label}`, exact: true }); }
-  revokeButton(label: string): Locator { return this.page.getByRole('button', { name: `Revoke ${label}`, exact: true }); }
-  removeButton(label: string): Locator { return this.page.getByRole('button', { name: `Remove ${label}`, exact: true }); }
-  editButton(label: string): Locator { return this.page.getByRole('button', { name: `Edit ${label}`, exact: true }); }
-  checkAgainButton(label: string): Locator { return this.page.getByRole('button', { name: `Check ${label} again`, exact: true }); }
+  /** A row's menu button; its menu holds Edit, Check again, Revoke and Remove. */
+  actionsButton(label: string): Locator { return this.page.getByRole('button', { name: `Actions for ${label}`, exact: true }); }
+  revokeButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Revoke ${label}`, exact: true }); }
+  removeButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Remove ${label}`, exact: true }); }
+  editButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Edit ${label}`, exact: true }); }
+  checkAgainButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Check ${label} again`, exact: true }); }
+  /** Opens a row's menu (as a person would, by clicking its button) and chooses an action. */
+  async rowAction(label: string, action: 'Edit' | 'Check again' | 'Revoke' | 'Remove'): Promise<void> {
+    await this.actionsButton(label).click();
+    const item = action === 'Check again' ? this.checkAgainButton(label) : this.page.getByRole('menuitem', { name: `${action} ${label}`, exact: true });
+    await item.click();
+  }
   alert(): Locator { return this.page.getByRole('alert'); }
   dialog(): Locator { return this.page.getByRole('dialog'); }
 

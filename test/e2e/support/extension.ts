@@ -28,11 +28,15 @@ export interface LaunchOptions {
    * Default: a fresh temporary profile that Playwright deletes on close.
    */
   userDataDir?: string;
+  /** `prefers-color-scheme` of every page (screenshots in light and dark). */
+  colorScheme?: 'light' | 'dark';
+  /** Window size of every page (default Playwright's 1280×720). */
+  viewport?: { width: number; height: number };
 }
 
 /**
  * Launches the e2e build of the extension in headless Chromium with a fresh profile.
- * Flags follow toolchain.md §5: without the background-networking ones Chromium keeps
+ * Flags follow docs/testing.md: without the background-networking ones Chromium keeps
  * trying to reach Google's hosts, which this network refuses.
  */
 export async function launchExtension(options: LaunchOptions = {}): Promise<LoadedExtension> {
@@ -42,6 +46,8 @@ export async function launchExtension(options: LaunchOptions = {}): Promise<Load
   const context = await chromium.launchPersistentContext(options.userDataDir ?? '', {
     executablePath: CHROMIUM,
     headless: true,
+    ...(options.colorScheme === undefined ? {} : { colorScheme: options.colorScheme }),
+    ...(options.viewport === undefined ? {} : { viewport: options.viewport }),
     args: [
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,

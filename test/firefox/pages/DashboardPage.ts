@@ -3,7 +3,7 @@ import { byRole, click, fill, find } from './query';
 
 export type DashboardView = 'Overview' | 'Metrics' | 'Entities' | 'Problems' | 'Token inspector';
 
-/** The dashboard page in Firefox, by the names of product.md §5. */
+/** The dashboard page in Firefox, by the names of docs/ui-contract.md. */
 export class DashboardPage {
   constructor(readonly page: Page) {}
 

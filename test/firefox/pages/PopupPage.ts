@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { byRole, click, fill, fillLabelled, find, gone, isShown, labelled } from './query';
 
 /**
- * The toolbar popup, opened as a tab, in Firefox. Only the names of product.md §5 and the Settings screen are used:
+ * The toolbar popup, opened as a tab, in Firefox. Only the names of docs/ui-contract.md and the Settings screen are used:
  * a token row's secondary actions (Edit, Check again, Revoke, Remove) and the popup's file layout are free to change.
  */
 export class PopupPage {

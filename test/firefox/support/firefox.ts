@@ -72,7 +72,7 @@ async function waitForLoaded(page: Page, pathname: string, timeoutMs: number): P
 /**
  * Launches Debian's Firefox ESR headless over WebDriver BiDi (puppeteer-core) with a fresh profile and installs the
  * e2e build as a temporary add-on. The moz-extension UUID is fixed before launch through
- * `extensions.webextensions.uuids`, because `installExtension` answers with the gecko id only (toolchain.md,
+ * `extensions.webextensions.uuids`, because `installExtension` answers with the gecko id only (docs/testing.md,
  * "Real Firefox from Node").
  */
 export async function launchFirefoxExtension(options: LaunchOptions = {}): Promise<LoadedFirefoxExtension> {

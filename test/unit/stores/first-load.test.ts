@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIRST_LOAD_FILES } from '../../../eslint.first-load.js';
 
 /**
  * What opening the popup loads: the static import graph from its entry (value imports only; `import type` and
@@ -51,6 +52,11 @@ function staticGraph(entry: string): { files: Set<string>; packages: Set<string>
 describe('the popup first load', () => {
   const { files, packages } = staticGraph('entrypoints/popup/main.ts');
   const rel = [...files].map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
+
+  it('is the list the lint guards (eslint.first-load.js): a file the first load reaches is on it', () => {
+    const own = rel.filter((f) => !f.endsWith('.css'));
+    expect(own.filter((f) => !FIRST_LOAD_FILES.includes(f))).toEqual([]);
+  });
 
   it('reaches the list screen and the stores', () => {
     expect(rel).toEqual(expect.arrayContaining([
