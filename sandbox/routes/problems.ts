@@ -7,7 +7,7 @@ import { assertExplicitZones } from '../zones';
 import { parseCriteria } from '../criteria';
 import { evaluateEntitySelector, isVisible } from '../query/entities';
 import { entitySelectorParam } from './entities';
-import type { ProblemRecord } from '../world/problems';
+import type { ProblemRecord } from '../world/records';
 import type { World } from '../world/world';
 import { resolveTimeframe } from '../../lib/time/timeframe';
 
