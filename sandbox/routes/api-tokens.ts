@@ -1,4 +1,5 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
+import { parseCriteria } from '../criteria';
 import { badParameter, SandboxError } from '../errors';
 import { findUser, hasRole } from '../identity';
 import { asRecord, readJsonBody, rejectUnknownFields } from '../json-body';
@@ -37,27 +38,18 @@ export function resolveFields(raw: string | undefined, defaults: string[], all: 
   return out;
 }
 
-interface Criterion { name: 'owner' | 'personalAccessToken' | 'scope'; values: string[] }
+const CRITERIA = ['owner', 'personalAccessToken', 'scope'] as const;
+interface Criterion { name: (typeof CRITERIA)[number]; values: string[] }
 
 /** `apiTokenSelector`: `owner("a")`, `personalAccessToken(true)`, `scope("a","b")`, comma-separated, AND-ed. */
 export function parseApiTokenSelector(input: string): Criterion[] {
-  const out: Criterion[] = [];
-  const re = /\s*(owner|personalAccessToken|scope)\(((?:\s*(?:"(?:[^"~]|~.)*"|[^,()"]+)\s*,?)*)\)\s*(,|$)/y;
-  let pos = 0;
-  while (pos < input.length) {
-    re.lastIndex = pos;
-    const m = re.exec(input);
-    if (!m) throw badParameter('apiTokenSelector', `cannot parse the selector at position ${pos + 1}: expected owner(...), personalAccessToken(...) or scope(...)`);
-    const values = [...m[2]!.matchAll(/"((?:[^"~]|~.)*)"|([^,\s"]+)/g)].map((v) => (v[1] !== undefined ? v[1].replace(/~(.)/g, '$1') : v[2]!));
-    if (values.length === 0) throw badParameter('apiTokenSelector', `${m[1]}(...) needs a value`);
-    if (m[1] === 'personalAccessToken' && !(values.length === 1 && /^(true|false)$/.test(values[0]!))) {
+  const criteria = parseCriteria(input, 'apiTokenSelector', CRITERIA) as Criterion[];
+  for (const { name, values } of criteria) {
+    if (name === 'personalAccessToken' && !(values.length === 1 && (values[0] === 'true' || values[0] === 'false'))) {
       throw badParameter('apiTokenSelector', 'personalAccessToken(...) takes true or false');
     }
-    out.push({ name: m[1] as Criterion['name'], values });
-    pos = re.lastIndex;
-    if (m[3] === '') break;
   }
-  return out;
+  return criteria;
 }
 
 function matches(t: TokenRow, criteria: Criterion[]): boolean {

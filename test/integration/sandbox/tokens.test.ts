@@ -159,6 +159,31 @@ describe('sandbox token API (dynatrace-api.md 3)', () => {
     expect((await sb.request('/api/v2/apiTokens?apiTokenSelector=owner(', { token: classic })).status).toBe(400);
   });
 
+  it('parses apiTokenSelector values quoted with ~ escapes, and refuses malformed selectors with a 400 naming the parameter', async () => {
+    const classic = await sb.mintClassic(WRITE);
+    await sb.mintClassic(['slo.read'], { owner: 'odd "name"~' });
+    const list = (selector: string) => sb.request(`/api/v2/apiTokens?apiTokenSelector=${encodeURIComponent(selector)}&fields=owner`, { token: classic });
+    const odd = await json<{ apiTokens: Tok[] }>(await list('owner("odd ~"name~"~~")'));
+    expect(odd.apiTokens.map((t) => t.owner)).toEqual(['odd "name"~']);
+    expect((await json<{ totalCount: number }>(await list(' owner( "odd ~"name~"~~" ) , personalAccessToken(false) '))).totalCount).toBe(1);
+    for (const bad of ['owner()', 'owner("a"', 'owner("a")owner("b")', 'name("x")', 'personalAccessToken(maybe)', 'personalAccessToken(true,false)', 'owner(a b)', 'owner("a",)']) {
+      const res = await list(bad);
+      expect(res.status, bad).toBe(400);
+      const body = await json<{ error: { constraintViolations: { path: string }[] } }>(res);
+      expect(body.error.constraintViolations[0]!.path, bad).toBe('apiTokenSelector');
+    }
+  });
+
+  it('answers a backtracking-prone apiTokenSelector at once', async () => {
+    const classic = await sb.mintClassic(WRITE);
+    // The nested-quantifier regex this parser once used took seconds on 13 repetitions, doubling with each one.
+    const started = performance.now();
+    const res = await sb.request(`/api/v2/apiTokens?apiTokenSelector=${encodeURIComponent(`owner(${'a '.repeat(13)}`)}`, { token: classic });
+    const ms = performance.now() - started;
+    expect(res.status).toBe(400);
+    expect(ms).toBeLessThan(200);
+  });
+
   it('creates a classic token only for an owner with admin permission', async () => {
     const res = await create(analyst, { name: 'classic', scopes: ['metrics.read'] });
     expect(res.status).toBe(403);
