@@ -57,6 +57,18 @@ describe('metric ingestion line protocol (dynatrace-api.md 5.5)', () => {
     expect(() => parseLine(line, NOW)).toThrow(message);
   });
 
+  // A body may be one 1 MB line: scanning it must stay linear. The quadratic regexes these lines
+  // once met took seconds on 100 kB; a linear scan takes a few milliseconds.
+  it.each([
+    ['100 kB of digits before a rejected character', `key.x ${'1'.repeat(100_000)}x`, 'neither a number'],
+    ['100 kB of digits in a gauge summary field', `key.x gauge,min=${'1'.repeat(100_000)}x,max=1,sum=1,count=1`, 'not a finite number'],
+    ['100 kB of spaces before a rejected character', `key.x 1${' '.repeat(100_000)}\u0001`, 'not a number of milliseconds'],
+  ])('rejects %s at once', (_name, line, message) => {
+    const started = performance.now();
+    expect(() => parseLine(line, NOW)).toThrow(message);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
   it('never throws anything but a line error, whatever the input', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (line) => {
       try { parseLine(line, NOW); } catch (e) { expect((e as Error).constructor.name).toBe('LineError'); }
