@@ -208,4 +208,34 @@ describe('ApiError shape', () => {
     ]);
     expect(parseMissingScopes('Forbidden')).toEqual([]);
   });
+
+  const USE = 'Token is missing required scope. Use one of:';
+  it.each([
+    [`${USE} metrics.read (Read metrics)`, [{ name: 'metrics.read', title: 'Read metrics' }]],
+    [`${USE} ExternalSyntheticIntegration`, [{ name: 'ExternalSyntheticIntegration' }]],
+    [`${USE} CaptureRequestData (Capture request data).`, [{ name: 'CaptureRequestData', title: 'Capture request data' }]],
+    ['Token is missing required scope. use ONE of:\n\ta.read (A, with a comma), b.write ( B )', [{ name: 'a.read', title: 'A, with a comma' }, { name: 'b.write', title: 'B' }]],
+    [`${USE} a (b (c))`, [{ name: 'a', title: 'b (c)' }]],
+    [`${USE} a.read.`, [{ name: 'a.read' }]],
+    [`${USE} a.read ()`, [{ name: 'a.read' }]],
+    [`${USE} two words, c.read`, [{ name: 'c.read' }]],
+    [`${USE} (no name), c.read`, [{ name: 'c.read' }]],
+    [`${USE} a.read (A) trailing words`, []],
+    [`${USE}`, []],
+  ])('parseMissingScopes(%j)', (message, expected) => {
+    expect(parseMissingScopes(message)).toEqual(expected);
+  });
+
+  // The message comes from the server: a hostile or broken one must not freeze the page. The
+  // regexes this parser once used took seconds on a few thousand spaces (cubic backtracking).
+  it.each([
+    ['3,000 spaces inside an item', `${USE} a${' '.repeat(3000)}b`, []],
+    ['3,000 spaces and dots inside an item', `${USE} a${' .'.repeat(1500)}b`, []],
+    ['100 kB of spaces after the colon', `${USE}${' '.repeat(100_000)}`, []],
+    ['100 kB of items', `${USE} ${'a.read (A), '.repeat(8000)}`, Array.from({ length: 8000 }, () => ({ name: 'a.read', title: 'A' }))],
+  ])('parseMissingScopes answers at once: %s', (_name, message, expected) => {
+    const started = performance.now();
+    expect(parseMissingScopes(message)).toEqual(expected);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
 });
