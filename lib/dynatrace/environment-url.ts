@@ -69,6 +69,13 @@ const PLATFORM_HOST = /^([a-z0-9]+)\.apps\.dynatrace\.com$/;
 /** Environment ids: SaaS ids are short lowercase words, Managed ids are UUIDs. */
 const ENV_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A scan rather than `/\/+$/`, which restarts at every slash of a long run (quadratic on pasted junk). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
 /**
  * Parses an environment URL. Never throws; the error message is written for the user and never repeats a
  * password or query string the input may contain.
@@ -119,10 +126,9 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
   }
 
   // Strip what users paste after the environment root: trailing slashes and anything from /api on.
-  let path = url.pathname.replace(/\/+$/, '');
+  let path = withoutTrailingSlashes(url.pathname);
   const apiAt = path.search(/\/api(\/|$)/i);
-  if (apiAt >= 0) path = path.slice(0, apiAt);
-  path = path.replace(/\/+$/, '');
+  if (apiAt >= 0) path = withoutTrailingSlashes(path.slice(0, apiAt));
 
   let environmentId: string | undefined;
   if (path !== '') {

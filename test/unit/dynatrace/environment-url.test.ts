@@ -82,6 +82,24 @@ describe('parseEnvironmentUrl: refused', () => {
     });
   });
 
+  // The URL is pasted by the user; a quadratic scan of a long path froze the popup for seconds.
+  it.each([
+    ['50 kB of slashes before more path', `https://dynatrace.example.com${'/'.repeat(50_000)}x`, 'path'],
+    ['50 kB of slashes inside a Managed path', `https://dynatrace.example.com/e/prod${'/'.repeat(50_000)}x/api`, 'path'],
+  ])('refuses %s at once', (_name, input, code) => {
+    const started = performance.now();
+    const result = parseEnvironmentUrl(input);
+    expect(result.ok ? 'ok' : result.error.code).toBe(code);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+
+  it('strips any number of trailing slashes, before and after /api', () => {
+    const result = parseEnvironmentUrl(`https://dynatrace.example.com/e/prod${'/'.repeat(50_000)}`);
+    expect(result.ok && result.value.baseUrl).toBe('https://dynatrace.example.com/e/prod');
+    const api = parseEnvironmentUrl('https://dynatrace.example.com/e/prod///api/v2///');
+    expect(api.ok && api.value.baseUrl).toBe('https://dynatrace.example.com/e/prod');
+  });
+
   it('never repeats a password or query string in its message', () => {
     for (const input of ['https://me:hunter2secret@abc12345.live.dynatrace.com', 'https://abc12345.live.dynatrace.com/?api-token=dt0c01.SECRETSECRET']) {
       const result = parseEnvironmentUrl(input);
