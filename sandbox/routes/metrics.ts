@@ -11,7 +11,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { parseCriteria } from '../criteria';
-import { badParameter, SandboxError } from '../errors';
+import { badParameter, SandboxError, type ParameterLocation } from '../errors';
 import { nextPageKeyFor, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
@@ -106,6 +106,25 @@ function splitTopLevel(s: string): string[] {
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
+/** The ingestion protocol allows keys of 3 to 255 characters, so a longer key names no metric: a 400, not a 404. */
+const MAX_KEY_LENGTH = 255;
+
+function assertKeyLength(key: string, param: string, where: ParameterLocation = 'QUERY'): void {
+  if (key.length > MAX_KEY_LENGTH) {
+    throw badParameter(param, `metric keys are at most ${MAX_KEY_LENGTH} characters long; "${key.slice(0, 40)}…" has ${key.length}`, where);
+  }
+}
+
+/** Every metric key of an expression (operands of arithmetic and transformed sub-expressions included). */
+function metricKeys(expr: MetricExpression): string[] {
+  switch (expr.kind) {
+    case 'metric': return [...expr.keys];
+    case 'transformed': case 'negate': return metricKeys(expr.operand);
+    case 'binary': return [...metricKeys(expr.left), ...metricKeys(expr.right)];
+    case 'number': return [];
+  }
+}
+
 interface Listed { def: MetricDef; metricId: string; transformations: readonly Transformation[] }
 
 /** Metric list selector: keys, sibling groups, trailing wildcards (`builtin:host.*`) and a few transformations. */
@@ -124,6 +143,7 @@ function selectForList(all: MetricDef[], selector: string): Listed[] {
       const bad = expr.transformations.find((t) => !LIST_TRANSFORMATIONS.includes(t.name));
       if (bad) throw badParameter('metricSelector', `The transformation "${bad.name}" cannot be used when listing metrics; use an aggregation, merge, parents or splitBy`);
       for (const key of expr.keys) {
+        assertKeyLength(key, 'metricSelector');
         const def = all.find((d) => d.metricId === key);
         if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
         const metricId = expr.transformations.length ? formatMetricSelector({ expressions: [{ kind: 'metric', keys: [key], transformations: expr.transformations }] }) : key;
@@ -197,6 +217,7 @@ function descriptor(c: Ctx, deps: SandboxDeps): Response {
     throw badParameter('metricKey', 'A descriptor is available for one metric key (with transformations); metric expressions and sibling groups are not supported here', 'PATH');
   }
   const key = expr!.keys[0]!;
+  assertKeyLength(key, 'metricKey', 'PATH');
   const def = resolveMetric(deps.db, key);
   if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
   const metricId = expr!.transformations.length ? formatMetricSelector({ expressions: [expr!] }) : key;
@@ -235,6 +256,7 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   if (!limits.ok) throw badParameter(limits.error.parameter, `${limits.error.message} (at position ${limits.error.offset + 1})`);
   const parsed = parseMetricSelector(selector);
   if (!parsed.ok) throw badParameter('metricSelector', `${parsed.error.message} (at position ${parsed.error.offset + 1})`);
+  for (const expr of parsed.value.expressions) for (const key of metricKeys(expr)) assertKeyLength(key, 'metricSelector');
   const now = deps.clock();
   const tf = resolveTimeframe(q('from'), q('to'), now, 'now-2h');
   if (!tf.ok) throw badParameter(tf.parameter, tf.error);

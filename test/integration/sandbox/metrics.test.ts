@@ -92,6 +92,24 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
       expect((await get('/api/v2/metrics?fields=nonsense')).status).toBe(400);
     });
 
+    it('refuses a metric key longer than 255 characters with a 400 (no metric can have it), in the list, the descriptor and the query', async () => {
+      const long = `custom.${'a'.repeat(249)}`;
+      expect(long).toHaveLength(256);
+      for (const [path, param] of [
+        [`/api/v2/metrics?metricSelector=${long}`, 'metricSelector'],
+        [`/api/v2/metrics/${long}`, 'metricKey'],
+        [`/api/v2/metrics/query?metricSelector=${encodeURIComponent(`(builtin:host.cpu.usage + ${long}:avg):fold`)}`, 'metricSelector'],
+      ] as const) {
+        const res = await get(path);
+        expect(res.status, path).toBe(400);
+        const body = await json<Envelope>(res);
+        expect(body.error.constraintViolations?.[0]?.path).toBe(param);
+        expect(body.error.constraintViolations?.[0]?.message).toContain('at most 255 characters');
+        expect(JSON.stringify(body)).not.toContain(long);
+      }
+      expect((await get(`/api/v2/metrics/${long.slice(0, 255)}`)).status).toBe(404);
+    });
+
     it('describes one metric, also with transformations that change its dimensions', async () => {
       const d = await json<Descriptor>(await get('/api/v2/metrics/builtin:host.cpu.usage'));
       expect(d).toMatchObject({
