@@ -34,6 +34,13 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/**
+ * Request line and headers may take 1 MiB, like a body: Node's default (16 KiB) would answer a long
+ * selector with a bare 431 before the app sees it, so the parameter checks (and their error
+ * envelope) would never run on long input.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
 /** Seeds (or reopens) a database, ready for `createApp`. Shared by the server and in-process tests. */
 export function prepareDatabase(file: string, opts: { seed: number; world: WorldKind; now: number }) {
   const db = openDatabase(file);
@@ -66,7 +73,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   });
   const demoTokens = opts.mintDemoTokens ? mintStartupTokens(db, clock()) : [];
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: '127.0.0.1', serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
