@@ -196,10 +196,11 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   }
   const page = listed.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'metrics', caller.token.id, pageSize, listed.length);
+  const visible = visibleZoneIds(caller);
   return c.json({
     totalCount: listed.length, nextPageKey,
     metrics: page.map((l) => {
-      const full = descriptorJson(deps.db, deps.world, l.def, now, l.metricId, l.transformations);
+      const full = descriptorJson(deps.db, deps.world, visible, l.def, now, l.metricId, l.transformations);
       return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'metricId' || fields.has(k)));
     }),
   });
@@ -207,7 +208,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
 
 // ---- GET /metrics/{metricKey} ----------------------------------------------------------------------
 
-function descriptor(c: Ctx, deps: SandboxDeps): Response {
+function descriptor(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   negotiate(c, false);
   const raw = c.req.param('metricKey')!;
   const parsed = parseMetricSelector(raw);
@@ -221,7 +222,7 @@ function descriptor(c: Ctx, deps: SandboxDeps): Response {
   const def = resolveMetric(deps.db, key);
   if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
   const metricId = expr!.transformations.length ? formatMetricSelector({ expressions: [expr!] }) : key;
-  return c.json(descriptorJson(deps.db, deps.world, def, deps.clock(), metricId, expr!.transformations));
+  return c.json(descriptorJson(deps.db, deps.world, visibleZoneIds(caller), def, deps.clock(), metricId, expr!.transformations));
 }
 
 // ---- GET /metrics/query ----------------------------------------------------------------------------

@@ -110,6 +110,31 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
       expect((await get(`/api/v2/metrics/${long.slice(0, 255)}`)).status).toBe(404);
     });
 
+    it('counts dimension cardinalities over what the caller can see', async () => {
+      type Card = { key: string; estimate: number; relative: number };
+      const cards = async (key: string, token: string) => {
+        const listed = await json<Collection>(await get(`/api/v2/metrics?metricSelector=${encodeURIComponent(key)}&fields=dimensionCardinalities`, token));
+        const single = await json<Descriptor>(await get(`/api/v2/metrics/${encodeURIComponent(key)}`, token));
+        expect(listed.metrics[0]!.dimensionCardinalities).toEqual(single.dimensionCardinalities);
+        return Object.fromEntries((single.dimensionCardinalities as Card[]).map((c) => [c.key, c.estimate]));
+      };
+      const eu = sb.deps.world.zoneByName.get('Production EU')!.id;
+      const visible = (type: 'HOST' | 'DISK' | 'SERVICE') => sb.deps.world.byType.get(type)!.filter((e) => e.zoneIds.includes(eu)).length;
+      const all = (type: 'HOST' | 'DISK' | 'SERVICE') => sb.deps.world.byType.get(type)!.length;
+      expect(visible('HOST')).toBeLessThan(all('HOST'));
+      expect(await cards('builtin:host.cpu.usage', admin)).toEqual({ 'dt.entity.host': all('HOST') });
+      expect(await cards('builtin:host.cpu.usage', analyst)).toEqual({ 'dt.entity.host': visible('HOST') });
+      expect(await cards('builtin:host.disk.avail', analyst)).toEqual({ 'dt.entity.host': visible('HOST'), 'dt.entity.disk': visible('DISK') });
+      expect(await cards('builtin:service.response.time', analyst)).toEqual({ 'dt.entity.service': visible('SERVICE') });
+      // Ingested series: one per host, plus one without an entity (a zone-restricted caller sees none of those).
+      const lines = hosts().map((h, i) => `cardinality.test.load,dt.entity.host=${h.entityId},slot=s${i % 3} ${i} ${T0 - 5 * MIN}`);
+      lines.push(`cardinality.test.load,slot=unattached 1 ${T0 - 5 * MIN}`);
+      expect((await ingest(lines.join('\n'))).status).toBe(202);
+      expect(await cards('cardinality.test.load', admin)).toEqual({ 'dt.entity.host': all('HOST'), slot: 4 });
+      const euSlots = new Set(hosts().map((h, i) => (h.zoneIds.includes(eu) ? `s${i % 3}` : null)).filter(Boolean)).size;
+      expect(await cards('cardinality.test.load', analyst)).toEqual({ 'dt.entity.host': visible('HOST'), slot: euSlots });
+    });
+
     it('describes one metric, also with transformations that change its dimensions', async () => {
       const d = await json<Descriptor>(await get('/api/v2/metrics/builtin:host.cpu.usage'));
       expect(d).toMatchObject({
