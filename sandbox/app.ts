@@ -17,6 +17,7 @@ import { metricRoutes } from './routes/metrics';
 import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
+import { escapeLogLine } from './log';
 
 export interface AppOptions {
   db: Db;
@@ -57,13 +58,15 @@ function clientIp(c: { env: unknown }): string {
  * the server wraps the same app with @hono/node-server.
  */
 export function createApp(opts: AppOptions) {
+  const sink = opts.log;
   const deps: SandboxDeps = {
     db: opts.db,
     world: opts.world,
     clock: opts.clock ?? Date.now,
     random: opts.random ?? Math.random,
     faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null },
-    log: opts.log ?? (() => {}),
+    // Every line is escaped on its way out: paths and messages may carry what a caller sent.
+    log: sink ? (line) => sink(escapeLogLine(line)) : () => {},
   };
   const rateWindows = new Map<string, { start: number; count: number }>();
   const app = new Hono<Env>();
