@@ -18,6 +18,7 @@ import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
 import { escapeLogLine } from './log';
+import { RateLimiter } from './rate-limit';
 
 export interface AppOptions {
   db: Db;
@@ -65,10 +66,10 @@ export function createApp(opts: AppOptions) {
     clock: opts.clock ?? Date.now,
     random: opts.random ?? Math.random,
     faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null },
+    rateLimiter: new RateLimiter(),
     // Every line is escaped on its way out: paths and messages may carry what a caller sent.
     log: sink ? (line) => sink(escapeLogLine(line)) : () => {},
   };
-  const rateWindows = new Map<string, { start: number; count: number }>();
   const app = new Hono<Env>();
 
   // One line per request: method, path (secrets in a path, as in DELETE by secret, redacted) and
@@ -94,27 +95,46 @@ export function createApp(opts: AppOptions) {
   const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(envelope(413, 'Request body too large: the limit is 1 MB'), 413) });
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limit(c, next)));
 
-  // Fault injection (admin-controlled): latency, random 503s, a per-token rate limit.
+  // Fault injection (admin-controlled): latency and random 503s. The rate limit needs to know who is
+  // calling, so authentication applies it.
   app.use('/api/*', async (c, next) => {
     const f: Faults = deps.faults;
     if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-    if (f.rateLimitPerMinute !== null) {
-      const key = (presentedToken(c) ?? clientIp(c)).split('.').slice(0, 2).join('.');
-      const now = deps.clock();
-      const w = rateWindows.get(key);
-      if (!w || now - w.start >= 60_000) rateWindows.set(key, { start: now, count: 1 });
-      else if (++w.count > f.rateLimitPerMinute) throw errors.rateLimited(Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)));
-    }
     if (f.errorRate > 0 && deps.random() < f.errorRate) throw new SandboxError(503, 'Service temporarily unavailable (injected fault)');
     await next();
   });
 
-  /** Authentication, then PAT rules, scope and owner permission, in that order. */
+  /** Counts a request against the injected rate limit, if one is set. */
+  function rateLimit(key: string, now: number): void {
+    const perMinute = deps.faults.rateLimitPerMinute;
+    if (perMinute === null) return;
+    const wait = deps.rateLimiter.hit(key, now, perMinute);
+    if (wait !== null) throw errors.rateLimited(wait);
+  }
+
+  /**
+   * Verifies the presented token. The rate limit counts a verified token by its id and a failure by
+   * the peer address: keyed on the presented id, every made-up id got a window of its own and
+   * failures were never limited.
+   */
+  function verified(c: Ctx, now: number) {
+    let token;
+    try {
+      const presented = presentedToken(c);
+      if (presented === null) throw errors.missingAuth();
+      token = verifyToken(deps.db, presented, now);
+    } catch (e) {
+      rateLimit(`peer ${clientIp(c)}`, now);
+      throw e;
+    }
+    rateLimit(`token ${token.id}`, now);
+    return token;
+  }
+
+  /** Authentication (and the rate limit), then PAT rules, scope and owner permission, in that order. */
   function authenticate(c: Ctx, spec: Pick<RouteSpec, 'scope' | 'permission'> | null, v1: boolean): Caller {
-    const presented = presentedToken(c);
-    if (presented === null) throw errors.missingAuth();
     const now = deps.clock();
-    const token = verifyToken(deps.db, presented, now);
+    const token = verified(c, now);
     let access = null;
     if (token.personal) {
       if (!getSettings(deps.db).patEnabled) throw errors.patDisabled();
@@ -151,7 +171,7 @@ export function createApp(opts: AppOptions) {
     return c.json(envelope(404, 'HTTP 404 Not Found'), 404);
   });
 
-  app.route('/sandbox/admin', adminRouter({ deps, adminKey: opts.adminKey, reset: opts.reset, rateWindows }));
+  app.route('/sandbox/admin', adminRouter({ deps, adminKey: opts.adminKey, reset: opts.reset }));
 
   return { app, deps };
 }
