@@ -177,6 +177,8 @@ export const tokenRoutes: RouteSpec[] = [
   { method: 'POST', path: '/api/v2/apiTokens', scope: 'apiTokens.write', permission: 'viewer', zones: 'none', handler: create },
   { method: 'POST', path: '/api/v2/apiTokens/lookup', scope: null, permission: null, zones: 'none', handler: (c, d) => lookup(c, d) },
   { method: 'GET', path: '/api/v2/apiTokens/:id', scope: 'apiTokens.read', permission: null, zones: 'none', handler: (c, d, caller) => c.json(toApiToken(resolveTarget(d, caller, c.req.param('id')!, false))) },
-  { method: 'PUT', path: '/api/v2/apiTokens/:id', scope: 'apiTokens.write', permission: null, zones: 'none', handler: update },
+  // Updating can widen a token's scopes or re-enable it, as much as creating one: the same permission.
+  { method: 'PUT', path: '/api/v2/apiTokens/:id', scope: 'apiTokens.write', permission: 'viewer', zones: 'none', handler: update },
+  // Revoking only takes access away, so it needs no permission: a user who lost every grant can still revoke.
   { method: 'DELETE', path: '/api/v2/apiTokens/:id', scope: 'apiTokens.write', permission: null, zones: 'none', handler: remove },
 ];

@@ -111,6 +111,25 @@ describe('sandbox token API (dynatrace-api.md 3)', () => {
     expect((await sb.request(`/api/v2/apiTokens/${other.id}`, { token: analyst, method: 'PUT', body: { scopes: ['metrics.ingest'] } })).status).toBe(400);
   });
 
+  it('needs the owner\'s viewer permission to update a token, as to create one; revoking needs none', async () => {
+    const caller = await sb.mintPat(DEMO.nogrants, WRITE);
+    const target = await sb.mintPat(DEMO.nogrants, ['metrics.read']);
+    const targetId = target.split('.').slice(0, 2).join('.');
+    const denied = { error: { code: 403, message: "User 'nogrants@example.com' lacks the permission 'viewer' required for this request" } };
+    const created = await create(caller, { name: 'x', scopes: ['metrics.read'], personalAccessToken: true });
+    expect([created.status, await created.json()]).toEqual([403, denied]);
+    for (const body of [{ scopes: ['metrics.read', 'entities.read'] }, { enabled: true }, { name: 'renamed' }]) {
+      const res = await sb.request(`/api/v2/apiTokens/${targetId}`, { token: caller, method: 'PUT', body });
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(await res.json()).toEqual(denied);
+    }
+    // Revocation only takes access away: a user who lost every grant can still revoke a token.
+    expect((await sb.request(`/api/v2/apiTokens/${targetId}`, { token: caller, method: 'DELETE' })).status).toBe(204);
+    const viewer = await sb.mintPat(DEMO.analyst, ['metrics.read']);
+    const renamed = await sb.request(`/api/v2/apiTokens/${viewer.split('.').slice(0, 2).join('.')}`, { token: analyst, method: 'PUT', body: { name: 'renamed' } });
+    expect(renamed.status).toBe(204);
+  });
+
   it('looks a token up with a token of any scope, and 404s an unknown one', async () => {
     const narrow = await sb.mintPat(DEMO.support, ['slo.read']);
     const res = await sb.request('/api/v2/apiTokens/lookup', { token: narrow, method: 'POST', body: { token: narrow } });
