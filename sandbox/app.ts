@@ -19,6 +19,7 @@ import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
 import { escapeLogLine } from './log';
 import { RateLimiter } from './rate-limit';
+import { corsAllows, isLoopbackAuthority } from './origins';
 
 export interface AppOptions {
   db: Db;
@@ -26,7 +27,10 @@ export interface AppOptions {
   clock?: () => number;
   random?: () => number;
   adminKey: string;
+  /** Answer CORS for extension pages (and `corsOrigins`); off by default, like a real tenant. */
   cors?: boolean;
+  /** Further origins CORS answers, exactly as browsers send them (`http://localhost:3000`); they turn CORS on. */
+  corsOrigins?: readonly string[];
   log?: (line: string) => void;
   /** Rebuilds the world and demo users (admin reset); given by the server, which owns seeding. */
   reset?: () => World;
@@ -87,8 +91,22 @@ export function createApp(opts: AppOptions) {
   });
   app.notFound((c) => c.json(envelope(404, 'HTTP 404 Not Found'), 404));
 
-  if (opts.cors) {
-    app.use('/api/*', cors({ origin: (o) => o, allowHeaders: ['Authorization', 'Content-Type', 'Accept'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  // DNS rebinding: a page of another site reaches 127.0.0.1 under its own host name, which arrives
+  // as Host. In-process requests (app.request) carry no Host header; their URL host is localhost.
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') || new URL(c.req.url).host;
+    if (!isLoopbackAuthority(host)) {
+      throw new SandboxError(421, `Host '${host.slice(0, 100)}' is not served here: the sandbox answers only loopback host names (127.0.0.0/8, localhost, [::1])`);
+    }
+    await next();
+  });
+
+  const corsOrigins = opts.corsOrigins ?? [];
+  if (opts.cors || corsOrigins.length) {
+    app.use('/api/*', cors({
+      origin: (o) => (corsAllows(o, corsOrigins) ? o : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Accept'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600,
+    }));
   }
   // Only requests that carry a body pay for the limit: reading `req.raw.body` on a GET makes
   // @hono/node-server build a full Request object, which was a tenth of a small read's cost.

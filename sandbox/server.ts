@@ -18,6 +18,8 @@ export interface SandboxOptions {
   world?: WorldKind;
   zoneDenials?: 'reject' | 'filter';
   cors?: boolean;
+  /** Origins CORS answers besides extension pages (`--cors-origin`). */
+  corsOrigins?: string[];
   clock?: () => number;
   log?: (line: string) => void;
   /** Mint one fresh PAT per demo user (what `npm start` prints). */
@@ -63,7 +65,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   if (opts.zoneDenials) putSettings(db, { zoneDenials: opts.zoneDenials });
   const adminKey = opts.adminKey ?? randomBytes(18).toString('base64url');
   const { app, deps } = createApp({
-    db, world, clock, adminKey, cors: opts.cors, log: opts.log,
+    db, world, clock, adminKey, cors: opts.cors, corsOrigins: opts.corsOrigins, log: opts.log,
     reset: () => {
       clearWorld(db);
       const fresh = loadOrSeedWorld(db, { seed, kind, now: clock() });

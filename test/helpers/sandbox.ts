@@ -22,14 +22,14 @@ export interface TestSandbox {
 }
 
 /** An in-process sandbox on `:memory:` SQLite with a fixed, settable clock. */
-export function createTestSandbox(opts: { seed?: number; world?: WorldKind; random?: () => number } = {}): TestSandbox {
+export function createTestSandbox(opts: { seed?: number; world?: WorldKind; random?: () => number; cors?: boolean; corsOrigins?: string[] } = {}): TestSandbox {
   let now = T0;
   const seed = opts.seed ?? 7;
   const kind = opts.world ?? 'demo';
   const { db, world } = prepareDatabase(':memory:', { seed, world: kind, now });
   const logs: string[] = [];
   const { app, deps } = createApp({
-    db, world, clock: () => now, adminKey: ADMIN_KEY, random: opts.random, log: (l) => logs.push(l),
+    db, world, clock: () => now, adminKey: ADMIN_KEY, random: opts.random, log: (l) => logs.push(l), cors: opts.cors, corsOrigins: opts.corsOrigins,
     reset: () => { clearWorld(db); const w = loadOrSeedWorld(db, { seed, kind, now }); seedDemoUsers(db, now); return w; },
   });
   const request: TestSandbox['request'] = (path, init = {}) => {
