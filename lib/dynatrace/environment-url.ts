@@ -1,5 +1,6 @@
 /**
- * Parsing of the "Environment URL" a user types or pastes (dynatrace-api.md §0.1).
+ * Parsing of the "Environment URL" a user types or pastes (the base URLs are listed in
+ * docs/dynatrace-api-notes.md, "Base URLs").
  *
  * Accepted forms:
  * - SaaS: `https://<id>.live.dynatrace.com`
@@ -10,8 +11,11 @@
  *
  * The API token travels to this origin in a header, so the rules are strict: https everywhere but loopback, no
  * credentials, query or fragment in the URL. What users commonly paste after the environment (`/api/v2/...`,
- * trailing slashes) is stripped.
+ * trailing slashes, the trailing dot of a fully qualified host) is stripped. A host that imitates a Dynatrace
+ * address is accepted with a `warning`.
  */
+
+import { lookAlikeWarning } from './look-alike-host';
 
 /** Which deployment the URL points at. */
 export type EnvironmentKind = 'saas' | 'managed' | 'activegate' | 'loopback' | 'custom';
@@ -27,6 +31,12 @@ export interface EnvironmentUrl {
   readonly kind: EnvironmentKind;
   /** The environment id when the URL names one (SaaS host label or `/e/<id>`). */
   readonly environmentId?: string;
+  /**
+   * Set when the host imitates a Dynatrace address without being one (look-alike letters such as a
+   * Cyrillic `а`, `abc.live.dynatrace.com.evil.io`, `dynatrace-live.com`): a sentence for the user
+   * naming the host and what it imitates. The URL is still valid; the user decides.
+   */
+  readonly warning?: string;
 }
 
 /** Stable codes for the UI; `message` is the sentence to show. */
@@ -110,7 +120,13 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
     return fail('fragment', 'Remove the part from "#" from the environment URL.');
   }
 
+  // `abc.live.dynatrace.com.` (a fully qualified name) is the same host: drop the root's dot, so the
+  // SaaS, platform and loopback rules see it and the origin the token goes to has one spelling.
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
   const host = url.hostname;
+  if (host === '' || host.startsWith('.') || host.endsWith('.') || host.includes('..')) {
+    return fail('invalid', 'The host name has an empty part (two dots in a row). Example: https://abc12345.live.dynatrace.com');
+  }
   const loopback = isLoopbackHost(host);
   const platform = PLATFORM_HOST.exec(host);
   if (platform?.[1] !== undefined) {
@@ -150,12 +166,14 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
   else kind = 'custom';
 
   const baseUrl = `${url.origin}${path}`;
+  const warning = kind === 'loopback' ? undefined : lookAlikeWarning(host);
   const value: EnvironmentUrl = {
     baseUrl,
     apiBase: `${baseUrl}/api/v2`,
     origin: url.origin,
     kind,
     ...(environmentId === undefined ? {} : { environmentId }),
+    ...(warning === undefined ? {} : { warning }),
   };
   return { ok: true, value };
 }

@@ -108,3 +108,94 @@ describe('parseEnvironmentUrl: refused', () => {
     }
   });
 });
+
+describe('parseEnvironmentUrl: the trailing dot of a fully qualified host', () => {
+  it.each([
+    ['https://abc12345.live.dynatrace.com.', 'https://abc12345.live.dynatrace.com', 'saas', 'abc12345'],
+    ['abc12345.live.dynatrace.com./api/v2', 'https://abc12345.live.dynatrace.com', 'saas', 'abc12345'],
+    ['https://dynatrace.example.com./e/prod', 'https://dynatrace.example.com/e/prod', 'managed', 'prod'],
+    ['http://localhost.:8080', 'http://localhost:8080', 'loopback', undefined],
+    ['https://proxy.example.com.', 'https://proxy.example.com', 'custom', undefined],
+  ])('%s is the host without the dot', (input, baseUrl, kind, environmentId) => {
+    expect(parseEnvironmentUrl(input)).toEqual({
+      ok: true,
+      value: { baseUrl, apiBase: `${baseUrl}/api/v2`, origin: new URL(baseUrl).origin, kind, ...(environmentId === undefined ? {} : { environmentId }) },
+    });
+  });
+
+  it('still refuses a platform (apps) host written with the dot', () => {
+    const result = parseEnvironmentUrl('https://abc12345.apps.dynatrace.com.');
+    expect(result.ok ? 'ok' : result.error.code).toBe('platform-host');
+  });
+
+  it.each(['https://abc12345.live.dynatrace.com..', 'https://a..b.example.com', 'https://.'])('refuses %s (an empty label)', (input) => {
+    const result = parseEnvironmentUrl(input);
+    expect(result.ok ? 'ok' : result.error.code).toBe('invalid');
+  });
+});
+
+describe('parseEnvironmentUrl: hosts that imitate Dynatrace', () => {
+  // [input, host as parsed, what the warning must name as imitated]
+  it.each([
+    ['https://аbc.live.dynatrace.com', 'xn--bc-6kc.live.dynatrace.com', 'abc.live.dynatrace.com'], // Cyrillic а
+    ['https://abc.live.dynаtrace.com', 'abc.live.xn--dyntrace-36g.com', 'abc.live.dynatrace.com'], // Cyrillic а in the domain
+    ['https://abc.live.xn--dyntrace-36g.com', 'abc.live.xn--dyntrace-36g.com', 'abc.live.dynatrace.com'], // the same, pasted as Punycode
+    ['https://dýnatrace.com', 'xn--dnatrace-g6a.com', 'dynatrace.com'], // a diacritic
+    ['https://abc.live.dynατrace.com', 'abc.live.xn--dynrace-3lf5o.com', 'abc.live.dynatrace.com'], // Greek α and τ
+    ['https://dynаtrace.example.com/e/prod', 'xn--dyntrace-36g.example.com', 'dynatrace.example.com'], // Managed form, look-alike label
+    ['https://abc.live.dynatrace.com.evil.io', 'abc.live.dynatrace.com.evil.io', 'abc.live.dynatrace.com'],
+    ['https://abc.apps.dynatrace.com.evil.io', 'abc.apps.dynatrace.com.evil.io', 'abc.apps.dynatrace.com'],
+    ['https://abc.live.dynatrace.com.evil.io/e/abc', 'abc.live.dynatrace.com.evil.io', 'abc.live.dynatrace.com'],
+    ['https://dynatrace.com.login.example.net', 'dynatrace.com.login.example.net', 'dynatrace.com'],
+    ['https://dynatrace-live.com', 'dynatrace-live.com', 'dynatrace.com'],
+    ['https://abc-live-dynatrace.com', 'abc-live-dynatrace.com', 'dynatrace.com'],
+    ['https://abc.live.dynatrace.co', 'abc.live.dynatrace.co', 'abc.live.dynatrace.com'],
+    ['https://dynatrace.co.uk', 'dynatrace.co.uk', 'dynatrace.com'],
+    ['https://mydynatrace.io:9999/e/prod', 'mydynatrace.io', 'dynatrace.com'],
+  ])('%s warns, naming %s and %s', (input, host, imitated) => {
+    const result = parseEnvironmentUrl(input);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(new URL(result.value.origin).hostname).toBe(host);
+    expect(result.value.warning).toContain(host);
+    expect(result.value.warning).toContain(imitated);
+    expect(result.value.warning).toMatch(/^[A-Z\p{L}a-z0-9].*\.$/u);
+  });
+
+  it.each([
+    'https://abc12345.live.dynatrace.com',
+    'https://abc12345.live.dynatrace.com.',
+    'https://abc.sprint.dynatracelabs.com',
+    'https://abc.dynatrace-managed.com/e/1b2c3d4e-aaaa-bbbb-cccc-0123456789ab',
+    'https://dynatrace.example.com/e/prod',
+    'https://dynatrace-proxy.example.com',
+    'https://dynatrace.corp.example.co.uk:9999/e/prod',
+    'https://bücher.example.com',
+    'https://example.com',
+    'http://localhost:8787',
+  ])('%s does not warn', (input) => {
+    const result = parseEnvironmentUrl(input);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value).not.toHaveProperty('warning');
+  });
+
+  it('names the host as shown too, so the look-alike letters can be found', () => {
+    const result = parseEnvironmentUrl('https://аbc.live.dynatrace.com');
+    expect(result.ok && result.value.warning).toBe(
+      'The host xn--bc-6kc.live.dynatrace.com (аbc.live.dynatrace.com) is written with letters that only look like abc.live.dynatrace.com: '
+      + 'it is a different host. Check the URL before you save a token for it.',
+    );
+    const suffix = parseEnvironmentUrl('https://abc.live.dynatrace.com.evil.io');
+    expect(suffix.ok && suffix.value.warning).toBe(
+      'abc.live.dynatrace.com.evil.io is not a Dynatrace address: it belongs to evil.io, though it looks like abc.live.dynatrace.com. '
+      + 'Check the URL before you save a token for it.',
+    );
+  });
+
+  it('stays fast on a long host name', () => {
+    const started = performance.now();
+    const result = parseEnvironmentUrl(`https://${'xn--dyntrace-36g.'.repeat(4000)}com`);
+    expect(result.ok).toBe(true);
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
