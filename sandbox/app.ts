@@ -109,7 +109,7 @@ export function createApp(opts: AppOptions) {
     }));
   }
   // Only requests that carry a body pay for the limit: reading `req.raw.body` on a GET makes
-  // @hono/node-server build a full Request object, which was a tenth of a small read's cost.
+  // @hono/node-server build a full Request object, which costs a tenth of a small read.
   const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(envelope(413, 'Request body too large: the limit is 1 MB'), 413) });
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limit(c, next)));
 
@@ -132,8 +132,8 @@ export function createApp(opts: AppOptions) {
 
   /**
    * Verifies the presented token. The rate limit counts a verified token by its id and a failure by
-   * the peer address: keyed on the presented id, every made-up id got a window of its own and
-   * failures were never limited.
+   * the peer address: a presented id is whatever the caller makes up, so a window per presented id
+   * would never limit failures and would grow with every new id.
    */
   function verified(c: Ctx, now: number) {
     let token;

@@ -3,8 +3,8 @@
  *
  * Every failure of a Dynatrace call (HTTP error, network, deadline, abort, redirect, unusable body) becomes an
  * {@link ApiError} with a `kind` the UI can explain, via {@link toApiError}. Real Dynatrace messages and the
- * sandbox's product-decided messages (product.md §4.2) are decoded by stable, case-insensitive phrases; unknown
- * messages fall back to a kind by status.
+ * sandbox's decided messages (docs/sandbox-behaviour.md, "Decided responses") are decoded by stable,
+ * case-insensitive phrases; unknown messages fall back to a kind by status.
  *
  * Secrets: an ApiError never holds headers, request options or the original `fetch` error (whose request options
  * carry the `Authorization` header). Every string it keeps is redacted on construction, with the known secrets of
@@ -16,7 +16,7 @@ import { type HeaderReader, serverRequestedDelayMs } from './retry';
 import type { ConstraintViolation } from './types';
 
 /**
- * What went wrong, for the UI. Two kinds beyond the issue's list, by choice:
+ * What went wrong, for the UI. Two kinds are this client's own, named by no server message:
  * - `forbidden`: a 403 whose message is none of the known ones. Calling it `owner-permission` would send users to
  *   their administrator for what may be a scope, a v1 route or something new.
  * - `redirect`: the environment answered with a redirect the client will not follow with the token (to another

@@ -1,6 +1,6 @@
 /**
  * One view of built-in and ingested metrics for the routes and the query engine, and their
- * `MetricDescriptor` representation (dynatrace-api.md §5.3), including descriptors of keys with
+ * `MetricDescriptor` representation (docs/dynatrace-api-notes.md §5.3), including descriptors of keys with
  * transformations (`builtin:host.disk.avail:names`, `…:splitBy()`).
  */
 import type { Db } from '../db/database';
@@ -64,7 +64,7 @@ export function hasEntityDimension(def: MetricDef): boolean {
   return def.dimensions.some((d) => d.type === 'ENTITY');
 }
 
-/** Parent dimension added by `:parents` (dynatrace-api.md §6.2), for the entity types of this world. */
+/** Parent dimension added by `:parents` (docs/dynatrace-api-notes.md §6.2), for the entity types of this world. */
 export const PARENT_OF: Record<string, { key: string; relation: string }> = {
   'dt.entity.process_group_instance': { key: 'dt.entity.host', relation: 'isProcessOf' },
   'dt.entity.disk': { key: 'dt.entity.host', relation: 'isDiskOf' },

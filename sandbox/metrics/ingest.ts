@@ -1,5 +1,5 @@
 /**
- * `POST /api/v2/metrics/ingest`: the metric ingestion line protocol (dynatrace-api.md §5.5).
+ * `POST /api/v2/metrics/ingest`: the metric ingestion line protocol (docs/dynatrace-api-notes.md §5.5).
  *
  *   metric.key[,dim=value,dim="quoted value"] <payload> [timestamp-ms]
  *   payload: 55 | gauge,45 | gauge,min=1,max=3,sum=4,count=2 | count,delta=5

@@ -12,7 +12,10 @@ const DEFAULT_FIELDS = ['id', 'name', 'enabled', 'owner', 'creationDate'];
 const ALL_FIELDS = ['id', 'name', 'enabled', 'owner', 'creationDate', 'personalAccessToken', 'expirationDate', 'lastUsedDate', 'lastUsedIpAddress', 'modifiedDate', 'scopes', 'additionalMetadata'];
 const SORTS = ['name', 'lastUsedDate', 'creationDate', 'expirationDate', 'modifiedDate'] as const;
 
-/** A PAT sees only its owner's tokens; a classic token (an admin's) sees all. */
+/**
+ * A PAT sees only its owner's tokens; a classic token (an admin's) sees all.
+ * TODO: an admin's PAT should see all tokens too (docs/sandbox-behaviour.md, "Token API").
+ */
 function visibleTo(caller: Caller, t: TokenRow): boolean {
   return !caller.token.personal || t.userId === caller.token.userId;
 }
@@ -136,7 +139,7 @@ async function create(c: Ctx, deps: SandboxDeps, caller: Caller): Promise<Respon
   return c.json({ id: minted.id, token: minted.token, ...(minted.expiresAt !== null ? { expirationDate: new Date(minted.expiresAt).toISOString() } : {}) }, 201);
 }
 
-/** `{id}` may be the token id or, for DELETE, the full secret (dynatrace-api.md §3.5). */
+/** `{id}` may be the token id or, for DELETE, the full secret (docs/dynatrace-api-notes.md §3.5). */
 function resolveTarget(deps: SandboxDeps, caller: Caller, raw: string, allowSecret: boolean): TokenRow {
   const t = allowSecret && raw.split('.').length === 3 ? findBySecret(deps.db, raw) : getToken(deps.db, raw);
   // Another user's token answers exactly like a missing one.

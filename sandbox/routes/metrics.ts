@@ -1,10 +1,11 @@
 /**
- * Metrics API v2 (dynatrace-api.md §5): descriptors (list and by key, keys may carry
+ * Metrics API v2 (docs/dynatrace-api-notes.md §5): descriptors (list and by key, keys may carry
  * transformations), data points (`/metrics/query`, JSON or CSV) and ingest (line protocol).
  *
  * Zones: series only contain tuples whose entities are in the caller's zones; a metric without an
  * entity dimension (environment-wide data such as DDU consumption) needs environment-wide access,
- * so a zone-restricted PAT gets a 403 naming its owner (product.md §4.2: the sandbox's decision).
+ * so a zone-restricted PAT gets a 403 naming its owner (the sandbox's decision: docs/sandbox-behaviour.md,
+ * "Decided responses").
  * An explicit foreign zone in `mzSelector`, `entitySelector` or `in(…,entitySelector(…))` answers
  * 403 in `reject` mode and an empty result in `filter` mode.
  */
@@ -56,7 +57,7 @@ function csvTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** Columns `metricId,<dimension keys…>,time,value` (dynatrace-api.md §5.4); a null value is an empty cell. */
+/** Columns `metricId,<dimension keys…>,time,value` (docs/dynatrace-api-notes.md §5.4); a null value is an empty cell. */
 function toCsv(results: ResultJson[], header: boolean): string {
   const keys: string[] = [];
   for (const r of results) for (const d of r.data) for (const k of Object.keys(d.dimensionMap)) if (!keys.includes(k)) keys.push(k);

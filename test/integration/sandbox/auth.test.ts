@@ -4,7 +4,7 @@ import { createTestSandbox, DEMO, json, T0, type TestSandbox } from '../../helpe
 const READ = ['entities.read', 'metrics.read', 'apiTokens.read'];
 const HOSTS = '/api/v2/entities?entitySelector=type(HOST)';
 
-describe('sandbox authentication and authorisation (product.md 4.2)', () => {
+describe('sandbox authentication and authorisation (docs/sandbox-behaviour.md, decided responses)', () => {
   let sb: TestSandbox;
   let analyst: string;
   beforeEach(async () => {

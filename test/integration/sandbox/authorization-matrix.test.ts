@@ -136,7 +136,7 @@ describe('authorisation matrix generated from the route table', () => {
       for (const spec of routeTable()) {
         for (const c of callers) {
           for (const withScope of [true, false]) {
-            // PATs cannot hold metrics.ingest (dynatrace-api.md 4.1), so no PAT with the scope can be minted:
+            // PATs cannot hold metrics.ingest (docs/dynatrace-api-notes.md §4.1), so no PAT with the scope can be minted:
             // for PATs only the cell without the scope runs (403 missing scope); classic tokens run both.
             if (withScope && c.email && spec.scope === 'metrics.ingest') continue;
             const scopes = spec.scope === null ? ['slo.read'] : withScope ? [spec.scope] : ['slo.read'];

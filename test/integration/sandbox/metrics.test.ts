@@ -17,7 +17,7 @@ function mean(xs: (number | null)[]): number {
   return v.reduce((s, x) => s + x, 0) / v.length;
 }
 
-describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
+describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
   let sb: TestSandbox;
   let admin: string;
   let analyst: string;
@@ -346,7 +346,7 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
     });
   });
 
-  describe('the documentation examples (dynatrace-api.md 5.4, 6.2)', () => {
+  describe('the documentation examples (docs/dynatrace-api-notes.md §5.4, §6.2)', () => {
     it('builtin:host.cpu.usage:splitBy("dt.entity.host"):avg:sort(value(avg,descending)):limit(10)', async () => {
       const sel = 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg:sort(value(avg,descending)):limit(10)';
       const d = await data(sel, '&from=now-6h');
@@ -491,7 +491,7 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
     });
   });
 
-  describe('ingest (line protocol, dynatrace-api.md 5.5)', () => {
+  describe('ingest (line protocol, docs/dynatrace-api-notes.md §5.5)', () => {
     it('stores every payload form, metadata and comments, and answers 202', async () => {
       const t = T0 - 3 * MIN;
       const body = [

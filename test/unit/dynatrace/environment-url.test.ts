@@ -82,7 +82,7 @@ describe('parseEnvironmentUrl: refused', () => {
     });
   });
 
-  // The URL is pasted by the user; a quadratic scan of a long path froze the popup for seconds.
+  // The URL is pasted by the user; a quadratic scan of a long path would freeze the popup for seconds.
   it.each([
     ['50 kB of slashes before more path', `https://dynatrace.example.com${'/'.repeat(50_000)}x`, 'path'],
     ['50 kB of slashes inside a Managed path', `https://dynatrace.example.com/e/prod${'/'.repeat(50_000)}x/api`, 'path'],

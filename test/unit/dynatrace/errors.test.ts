@@ -1,6 +1,6 @@
 /**
- * Every ApiError kind from the error bodies real Dynatrace servers send (dynatrace-api.md §1.3, §2) and from
- * the sandbox's product-decided messages (product.md §4.2), through the client and a fake fetch.
+ * Every ApiError kind from the error bodies real Dynatrace servers send (docs/dynatrace-api-notes.md §1.3, §2) and
+ * from the sandbox's decided messages (docs/sandbox-behaviour.md), through the client and a fake fetch.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -99,7 +99,7 @@ describe('real Dynatrace error bodies', () => {
   });
 });
 
-describe('sandbox messages (product.md §4.2)', () => {
+describe('sandbox messages (docs/sandbox-behaviour.md, decided responses)', () => {
   const cases: [string, number, string, Partial<ApiError>, string][] = [
     ['malformed/unknown/wrong secret', 401, 'Token Authentication failed', { kind: 'token-invalid' },
       'The environment did not accept this token: it is unknown, mistyped, or its owner no longer exists.'],
@@ -226,8 +226,8 @@ describe('ApiError shape', () => {
     expect(parseMissingScopes(message)).toEqual(expected);
   });
 
-  // The message comes from the server: a hostile or broken one must not freeze the page. The
-  // regexes this parser once used took seconds on a few thousand spaces (cubic backtracking).
+  // The message comes from the server: a hostile or broken one must not freeze the page. A backtracking
+  // pattern takes seconds on a few thousand spaces (cubic); the scan takes microseconds.
   it.each([
     ['3,000 spaces inside an item', `${USE} a${' '.repeat(3000)}b`, []],
     ['3,000 spaces and dots inside an item', `${USE} a${' .'.repeat(1500)}b`, []],
