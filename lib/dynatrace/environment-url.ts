@@ -12,10 +12,8 @@
  * The API token travels to this origin in a header, so the rules are strict: https everywhere but loopback, no
  * credentials, query or fragment in the URL. What users commonly paste after the environment (`/api/v2/...`,
  * trailing slashes, the trailing dot of a fully qualified host) is stripped. A host that imitates a Dynatrace
- * address is accepted with a `warning`.
+ * address is valid here; `checkEnvironmentUrl` (look-alike-host.ts) adds a `warning` for it.
  */
-
-import { lookAlikeWarning } from './look-alike-host';
 
 /** Which deployment the URL points at. */
 export type EnvironmentKind = 'saas' | 'managed' | 'activegate' | 'loopback' | 'custom';
@@ -32,9 +30,10 @@ export interface EnvironmentUrl {
   /** The environment id when the URL names one (SaaS host label or `/e/<id>`). */
   readonly environmentId?: string;
   /**
-   * Set when the host imitates a Dynatrace address without being one (look-alike letters such as a
-   * Cyrillic `а`, `abc.live.dynatrace.com.evil.io`, `dynatrace-live.com`): a sentence for the user
-   * naming the host and what it imitates. The URL is still valid; the user decides.
+   * Set by `checkEnvironmentUrl` when the host imitates a Dynatrace address without being one
+   * (look-alike letters such as a Cyrillic `а`, `abc.live.dynatrace.com.evil.io`, `dynatrace-live.com`):
+   * a sentence for the user naming the host and what it imitates. The URL is still valid; the user
+   * decides. `parseEnvironmentUrl` never sets it.
    */
   readonly warning?: string;
 }
@@ -166,14 +165,12 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
   else kind = 'custom';
 
   const baseUrl = `${url.origin}${path}`;
-  const warning = kind === 'loopback' ? undefined : lookAlikeWarning(host);
   const value: EnvironmentUrl = {
     baseUrl,
     apiBase: `${baseUrl}/api/v2`,
     origin: url.origin,
     kind,
     ...(environmentId === undefined ? {} : { environmentId }),
-    ...(warning === undefined ? {} : { warning }),
   };
   return { ok: true, value };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvironmentUrl } from '../../../lib/dynatrace';
+import { checkEnvironmentUrl, parseEnvironmentUrl } from '../../../lib/dynatrace';
 
 describe('parseEnvironmentUrl: accepted forms', () => {
   it.each([
@@ -134,7 +134,7 @@ describe('parseEnvironmentUrl: the trailing dot of a fully qualified host', () =
   });
 });
 
-describe('parseEnvironmentUrl: hosts that imitate Dynatrace', () => {
+describe('checkEnvironmentUrl: hosts that imitate Dynatrace', () => {
   // [input, host as parsed, what the warning must name as imitated]
   it.each([
     ['https://аbc.live.dynatrace.com', 'xn--bc-6kc.live.dynatrace.com', 'abc.live.dynatrace.com'], // Cyrillic а
@@ -153,7 +153,7 @@ describe('parseEnvironmentUrl: hosts that imitate Dynatrace', () => {
     ['https://dynatrace.co.uk', 'dynatrace.co.uk', 'dynatrace.com'],
     ['https://mydynatrace.io:9999/e/prod', 'mydynatrace.io', 'dynatrace.com'],
   ])('%s warns, naming %s and %s', (input, host, imitated) => {
-    const result = parseEnvironmentUrl(input);
+    const result = checkEnvironmentUrl(input);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(new URL(result.value.origin).hostname).toBe(host);
@@ -174,27 +174,38 @@ describe('parseEnvironmentUrl: hosts that imitate Dynatrace', () => {
     'https://example.com',
     'http://localhost:8787',
   ])('%s does not warn', (input) => {
-    const result = parseEnvironmentUrl(input);
+    const result = checkEnvironmentUrl(input);
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.value).not.toHaveProperty('warning');
   });
 
   it('names the host as shown too, so the look-alike letters can be found', () => {
-    const result = parseEnvironmentUrl('https://аbc.live.dynatrace.com');
+    const result = checkEnvironmentUrl('https://аbc.live.dynatrace.com');
     expect(result.ok && result.value.warning).toBe(
       'The host xn--bc-6kc.live.dynatrace.com (аbc.live.dynatrace.com) is written with letters that only look like abc.live.dynatrace.com: '
       + 'it is a different host. Check the URL before you save a token for it.',
     );
-    const suffix = parseEnvironmentUrl('https://abc.live.dynatrace.com.evil.io');
+    const suffix = checkEnvironmentUrl('https://abc.live.dynatrace.com.evil.io');
     expect(suffix.ok && suffix.value.warning).toBe(
       'abc.live.dynatrace.com.evil.io is not a Dynatrace address: it belongs to evil.io, though it looks like abc.live.dynatrace.com. '
       + 'Check the URL before you save a token for it.',
     );
   });
 
+  it('is parseEnvironmentUrl plus the warning; parseEnvironmentUrl alone never warns', () => {
+    for (const input of ['https://аbc.live.dynatrace.com', 'https://abc.live.dynatrace.com.evil.io/e/x', 'https://abc12345.live.dynatrace.com', 'http://localhost:8787', 'ftp://x']) {
+      const plain = parseEnvironmentUrl(input);
+      const checked = checkEnvironmentUrl(input);
+      if (!plain.ok || !checked.ok) { expect(checked).toEqual(plain); continue; }
+      expect(plain.value).not.toHaveProperty('warning');
+      const { warning: _warning, ...rest } = checked.value;
+      expect(rest).toEqual(plain.value);
+    }
+  });
+
   it('stays fast on a long host name', () => {
     const started = performance.now();
-    const result = parseEnvironmentUrl(`https://${'xn--dyntrace-36g.'.repeat(4000)}com`);
+    const result = checkEnvironmentUrl(`https://${'xn--dyntrace-36g.'.repeat(4000)}com`);
     expect(result.ok).toBe(true);
     expect(performance.now() - started).toBeLessThan(250);
   });
