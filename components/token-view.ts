@@ -29,6 +29,10 @@ export interface TokenItemView {
   origin: string;
   /** The outcome of the last "Check again" in this popup, if any. */
   check: CheckView | null;
+  /** Its rotation is done but the old token could not be revoked yet: offer "Revoke" to finish it. */
+  rotationPending?: boolean;
+  /** The server's list of the owner's tokens does not have it any more (revoked elsewhere): offer "Remove". */
+  goneFromServer?: boolean;
 }
 
 /** "Check again" for one token: in progress, what the environment said, or why it failed. */
@@ -44,6 +48,8 @@ export interface TokenGroupView {
   /** "3 of 5". */
   personalCount: number;
   limit: number;
+  /** The slots as the server counts them ("3 of 5 used on the server · 1 stored here"), or why only the local count is known. */
+  server?: string;
   tokens: TokenItemView[];
 }
 

@@ -14,6 +14,8 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Tile } from '../lib/board/tiles';
 import type { CodedError } from '../lib/failure/failure';
+import type { RotationJournal } from '../lib/tokens/rotation';
+import type { ServerTokenList } from '../lib/tokens/slots';
 import { isSealedBox, type SealedBox } from './crypto';
 import { hasCrossPageLocks } from './locks';
 
@@ -203,6 +205,20 @@ export const boardsItem = storage.defineItem<Record<string, Tile[]>>('local:boar
     2: (v1: unknown): Record<string, Tile[]> => (Array.isArray(v1) ? { unknown: v1 as Tile[] } : (v1 as Record<string, Tile[]>) ?? {}),
   },
 });
+
+/**
+ * `local:rotations` — per old token id, the journal of a rotation that runs or waits for its last step
+ * (`lib/tokens/rotation.ts`): where it stands and the new token's id, never a secret. Written before each step,
+ * removed when the rotation is complete; cleared by "Forget all".
+ */
+export const rotationsItem = storage.defineItem<Record<string, RotationJournal>>('local:rotations', { fallback: {} });
+
+/**
+ * `session:serverTokens` — per environment and owner, the owner's personal access tokens as the server listed them
+ * (metadata only) and when: the popup paints the server's count at once and asks again at most once a minute.
+ * Session only: it says who holds which tokens, and is worth nothing after a restart.
+ */
+export const serverTokensItem = storage.defineItem<Record<string, ServerTokenList>>('session:serverTokens', { fallback: {} });
 
 /**
  * `session:vaultKey` — the raw AES key (base64) while the vault is unlocked. Session storage only: the browser

@@ -18,6 +18,8 @@ export interface PopupContext {
   announce(text: string): void;
   /** Starts editing a token (the edit screen reads the id). */
   edit(id: string): void;
+  /** Shows a new token's secret once (a created token, or a rotated one that could not be stored). */
+  reveal(created: { label: string; secret: string; stored: boolean }): Promise<void>;
   /** The outcome of "Check again" per token id, while the popup is open; cleared on lock. */
   checks: Record<string, CheckView>;
 }

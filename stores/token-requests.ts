@@ -6,15 +6,19 @@
  * result itself.
  */
 import { checkTokenFormat } from '../lib/dynatrace/token-format';
-import { parseEnvironmentUrl, type EnvironmentUrl } from '../lib/dynatrace/environment-url';
+import type { EnvironmentUrl } from '../lib/dynatrace/environment-url';
+import { checkEnvironmentUrl } from '../lib/dynatrace/look-alike-host';
 import { ApiError } from '../lib/dynatrace/errors';
 import type { DynatraceClient } from '../lib/dynatrace/client';
 import type { ApiToken } from '../lib/dynatrace/types';
 import { describeFailure } from '../lib/failure/describe';
 import { Failure, type FailureOperation, type FailureView } from '../lib/failure/failure';
 import { hostOf, isExpired, MAX_PATS_PER_OWNER, nextColor, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
+import { continueRotation, rotate, rotatedName, type RotationJournal, type RotationOutcome, type RotationPorts } from '../lib/tokens/rotation';
+import { ownerKey, ownerSelector, type ServerToken, type ServerTokenList } from '../lib/tokens/slots';
 import { clientForSecret, clientForToken, lookupStoredToken, type ClientOptions } from '../platform/api';
-import { removeToken, saveToken, updateToken, type StoredToken } from '../platform/tokens';
+import { getServerTokens, putServerTokens, runExclusive, writeRotation } from '../platform/hygiene';
+import { getActiveTokenId, getTokens, removeToken, saveToken, setActiveTokenId, updateToken, type StoredToken, type TokenPatch } from '../platform/tokens';
 
 export { describeFailure };
 
@@ -84,7 +88,7 @@ function parseDate(value: string | undefined): number | null {
 
 /** The checks of the add form made before anything is sent: a usable environment URL and a well-formed token. */
 export function checkAddInput(input: AddTokenInput): Result<CheckedAddInput> {
-  const env = parseEnvironmentUrl(input.environmentUrl);
+  const env = checkEnvironmentUrl(input.environmentUrl);
   if (!env.ok) {
     return refused('add', 'invalid-url', env.error.message, env.error.suggestion === undefined ? {} : { suggestion: env.error.suggestion });
   }
@@ -150,6 +154,11 @@ export async function createToken(ctx: RequestContext, input: CreateTokenInput):
   const count = personalTokenCount(ctx.tokens, creator.environmentUrl, creator.owner);
   if (count >= MAX_PATS_PER_OWNER) {
     return refused('create', 'token-limit', `${creator.owner} already has ${count} of ${MAX_PATS_PER_OWNER} personal access tokens in ${hostOf(creator.environmentUrl)}. Revoke one before creating another.`);
+  }
+  // The server may hold more than is stored here: its list (kept for a minute, see stores/hygiene.ts) decides.
+  const server = (await getServerTokens())[ownerKey(creator.environmentUrl, creator.owner)];
+  if (server !== undefined && server.tokens.length >= MAX_PATS_PER_OWNER) {
+    return refused('create', 'token-limit', `${creator.owner} holds all ${MAX_PATS_PER_OWNER} personal access tokens on the server: ${server.tokens.map((t) => t.name || t.id).join(', ')}. Revoke one before creating another.`);
   }
   const name = input.name.trim();
   if (name === '') return refused('create', 'invalid-input', 'Give the new token a name.');
@@ -240,5 +249,146 @@ export async function recheckToken(ctx: RequestContext, id: string): Promise<Res
     }));
   } catch (e) {
     return failed('recheck', e, { where, tokenId: id });
+  }
+}
+
+// ---- token hygiene: the server's slots, rotation ----------------------------------------------------------------
+
+/** A stored token of the owner that may list the owner's tokens (`apiTokens.read`). */
+export function readerFor(ctx: RequestContext, target: Pick<StoredToken, 'environmentUrl' | 'owner'>, hasSecret: (id: string) => boolean): StoredToken | undefined {
+  return ctx.tokens.find((t) => t.personal && sameOwner(t, target) && hasSecret(t.id) && !isExpired(t, ctx.now)
+    && (t.scopes.includes('apiTokens.read') || t.scopes.includes(WRITE_SCOPE)));
+}
+
+/**
+ * The owner's personal access tokens as the server lists them (`GET /apiTokens`, `apiTokenSelector` by owner and
+ * `personalAccessToken(true)`), read with `reader`; kept in session storage for the popup's next paint.
+ */
+export async function listServerTokens(ctx: RequestContext, reader: StoredToken): Promise<Result<ServerTokenList>> {
+  try {
+    const tokens: ServerToken[] = [];
+    for await (const t of clientForToken(reader, ctx.client).tokens.listAll({
+      apiTokenSelector: ownerSelector(reader.owner), fields: '+expirationDate,+lastUsedDate,+personalAccessToken', pageSize: 100,
+    })) {
+      if (t.id !== undefined && t.personalAccessToken !== false) {
+        tokens.push({ id: t.id, name: t.name ?? '', expiresAt: parseDate(t.expirationDate ?? undefined), lastUsedAt: parseDate(t.lastUsedDate ?? undefined) });
+      }
+    }
+    const list = { checkedAt: ctx.now, tokens };
+    await putServerTokens(ownerKey(reader.environmentUrl, reader.owner), list);
+    return ok(list);
+  } catch (e) {
+    return failed('load', e, { where: originOf(reader.environmentUrl), tokenId: reader.id });
+  }
+}
+
+/** Revokes a token that is on the server but not stored here, with a stored token of the owner that has `apiTokens.write`. */
+export async function revokeServerToken(ctx: RequestContext, owner: Pick<StoredToken, 'environmentUrl' | 'owner'>, id: string, hasSecret: (id: string) => boolean): Promise<Result<string>> {
+  const writer = ctx.tokens.find((t) => t.personal && sameOwner(t, owner) && t.scopes.includes(WRITE_SCOPE) && hasSecret(t.id) && !isExpired(t, ctx.now));
+  if (writer === undefined) return refused('revoke', 'missing-write-scope', `Revoking it needs a stored token of ${owner.owner} with ${WRITE_SCOPE}.`);
+  try {
+    await clientForToken(writer, ctx.client).tokens.delete(id);
+  } catch (e) {
+    if (!(e instanceof ApiError && e.kind === 'not-found')) return failed('revoke', e, { where: originOf(writer.environmentUrl) });
+  }
+  return ok(id);
+}
+
+/** The ports of a rotation of `old`: the API through stored tokens of its owner, storage through `platform/`. */
+function rotationPorts(ctx: RequestContext, old: StoredToken, hasSecret: (id: string) => boolean): RotationPorts {
+  const creator = old.scopes.includes(WRITE_SCOPE) && hasSecret(old.id) ? old : writersFor(ctx, old, hasSecret)[0];
+  return {
+    async create(request) {
+      if (creator === undefined) throw new Failure('missing-write-scope', `Rotating "${old.label}" needs a stored token of ${old.owner} with ${WRITE_SCOPE} (this one or another).`, { tokenId: old.id });
+      const created = await clientForToken(creator, ctx.client).tokens.create({
+        name: request.name,
+        scopes: request.scopes as NonNullable<Parameters<DynatraceClient['tokens']['create']>[0]['scopes']>,
+        personalAccessToken: true,
+        ...(request.expiresInDays === null ? {} : { expirationDate: `now+${request.expiresInDays}d` }),
+      });
+      const format = checkTokenFormat(created.token ?? '');
+      if (!format.ok) throw new Failure('unexpected', 'The environment created a token but sent it in an unexpected format.');
+      return { id: format.value.id, secret: format.value.token, expiresAt: parseDate(created.expirationDate) };
+    },
+    async store(created) {
+      const record: StoredToken = {
+        ...old, id: created.id, name: rotatedNameOf(old), expiresAt: created.expiresAt ?? null,
+        createdAt: ctx.now, lastCheckedAt: ctx.now, lastUsedAt: null,
+      };
+      await saveToken(record, created.secret, { makeActive: false });
+    },
+    activate: (id) => setActiveTokenId(id, ctx.now),
+    async revoke(oldId) {
+      // The new token (same scopes) can revoke the old one when it has apiTokens.write; otherwise another writer.
+      const stored = await getTokens();
+      const writer = stored.find((t) => t.id !== oldId && t.personal && sameOwner(t, old) && t.scopes.includes(WRITE_SCOPE) && !isExpired(t, ctx.now));
+      if (writer === undefined) throw new Failure('missing-write-scope', `Revoking the old "${old.label}" needs another stored token of ${old.owner} with ${WRITE_SCOPE}.`, { tokenId: oldId });
+      try {
+        await clientForToken(writer, ctx.client).tokens.delete(oldId);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.kind === 'not-found')) throw e;
+      }
+      await removeToken(oldId);
+    },
+    journal: (entry) => writeRotation(old.id, entry),
+  };
+  function rotatedNameOf(t: StoredToken): string {
+    return rotatedName(t.name || t.label, ctx.now);
+  }
+}
+
+/** How a rotation ended, with the failure of its failed step as people read it. */
+export interface RotationResult {
+  outcome: RotationOutcome;
+  failure: FailureView | null;
+}
+
+function withFailure(outcome: RotationOutcome, tokenId: string, where: string): RotationResult {
+  return { outcome, failure: outcome.state === 'rotated' ? null : describeFailure(outcome.error, { operation: 'create', where, tokenId }) };
+}
+
+/**
+ * Rotates a stored token (see `lib/tokens/rotation.ts`). Exactly one page rotates a token at a time: another page
+ * asking meanwhile is told so. Refused before anything is sent when no slot is free on the server.
+ */
+export async function rotateToken(ctx: RequestContext, id: string, hasSecret: (id: string) => boolean, server?: ServerTokenList): Promise<Result<RotationResult>> {
+  const old = ctx.tokens.find((t) => t.id === id);
+  if (old === undefined) return refused('create', 'not-found', 'This token is no longer stored.', { tokenId: id });
+  if (isExpired(old, ctx.now)) return refused('create', 'expired', `"${old.label}" has expired: create a new token instead.`, { tokenId: id });
+  const used = server?.tokens.length ?? personalTokenCount(ctx.tokens, old.environmentUrl, old.owner);
+  if (used >= MAX_PATS_PER_OWNER) {
+    const names = server?.tokens.map((t) => t.name || t.id).join(', ');
+    return refused('create', 'token-limit', `${old.owner} holds all ${MAX_PATS_PER_OWNER} personal access tokens${names ? ` (${names})` : ''}: a rotation needs a free slot for a moment. Revoke one first.`, { tokenId: id });
+  }
+  const where = originOf(old.environmentUrl);
+  const run = await runExclusive(`tokenscope:rotate:${id}`, async () => {
+    const active = (await getActiveTokenId()) === id;
+    return rotate(old, { makeActive: active, now: ctx.now }, rotationPorts(ctx, old, hasSecret));
+  });
+  if (run === null) return refused('create', 'vault-state', `"${old.label}" is being rotated in another Tokenscope window.`, { tokenId: id });
+  return ok(withFailure(run, id, where));
+}
+
+/** Finishes the rotation journalled for `oldId` (its revoke failed, or a crash came after storing). */
+export async function finishRotation(ctx: RequestContext, entry: RotationJournal, hasSecret: (id: string) => boolean): Promise<Result<RotationResult>> {
+  const old = ctx.tokens.find((t) => t.id === entry.oldId);
+  if (old === undefined) {
+    await writeRotation(entry.oldId, null);
+    return ok({ outcome: { state: 'rotated', newId: entry.newId ?? '' }, failure: null });
+  }
+  const run = await runExclusive(`tokenscope:rotate:${entry.oldId}`, () => continueRotation(entry, rotationPorts(ctx, old, hasSecret)));
+  if (run === null) return refused('revoke', 'vault-state', `"${old.label}" is being rotated in another Tokenscope window.`, { tokenId: old.id });
+  return ok(withFailure(run, old.id, originOf(old.environmentUrl)));
+}
+
+/** Edits label, colour or the production tag (local only): a label that is not empty, a colour like `#1456c7`. */
+export async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<Result<StoredToken>> {
+  const label = patch.label?.trim();
+  if (label === '') return refused('edit', 'invalid-input', 'Give the token a label.', { tokenId: id });
+  if (patch.color !== undefined && !/^#[0-9a-f]{6}$/i.test(patch.color)) return refused('edit', 'invalid-input', 'Choose a colour like #1456c7.', { tokenId: id });
+  try {
+    return ok(await updateToken(id, { ...patch, ...(label === undefined ? {} : { label }) }));
+  } catch (e) {
+    return failed('edit', e, { tokenId: id });
   }
 }

@@ -4,7 +4,7 @@ import { Failure, type FailureContext, type FailureView } from '../lib/failure/f
 import { expiresSoon, isExpired, MAX_PATS_PER_OWNER, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
 import { needsHostPermission, watchHostPermissions } from '../platform/permissions';
 import {
-  getActiveTokenId, getTokens, removeToken as removeStoredToken, setActiveTokenId, updateToken, watchActiveTokenId,
+  getActiveTokenId, getTokens, removeToken as removeStoredToken, setActiveTokenId, watchActiveTokenId,
   watchTokens, type StoredToken, type TokenPatch,
 } from '../platform/tokens';
 import { getSecretIds, VaultLockedError, watchSecretIds } from '../platform/vault';
@@ -328,19 +328,7 @@ export const useTokensStore = defineStore('tokens', () => {
    * must be `#rrggbb`. Resolves `false` with `error` set otherwise, or if the token is gone.
    */
   async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<boolean> {
-    const label = patch.label?.trim();
-    begin('edit');
-    try {
-      if (label === '') throw new Failure('invalid-input', 'Give the token a label.', { tokenId: id });
-      if (patch.color !== undefined && !/^#[0-9a-f]{6}$/i.test(patch.color)) throw new Failure('invalid-input', 'Choose a colour like #1456c7.', { tokenId: id });
-      await updateToken(id, { ...patch, ...(label === undefined ? {} : { label }) });
-      return (await settle('edit', { ok: true, value: true })) ?? false;
-    } catch (e) {
-      await fail('edit', e, { tokenId: id });
-      return false;
-    } finally {
-      busy.value = null;
-    }
+    return (await request('edit', (api) => api.editToken(id, patch))) !== null;
   }
 
   /** Asks for host access again (after the user revoked it). Call straight from a click handler. */
@@ -377,6 +365,7 @@ export const useTokensStore = defineStore('tokens', () => {
   return {
     tokens, activeId, active, locked, status, error, busy, now, groups, creators, missingAccess,
     hasSecret, expired, expiringSoon, usable, personalCount,
+    requestContext: context,
     load, prepare, addToken, createToken, revokeToken, removeToken, setActive, editToken, recheckToken, grantHostAccess,
     clearError, dispose,
   };

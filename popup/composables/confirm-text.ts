@@ -20,6 +20,16 @@ export function confirmText(c: Confirmation): ConfirmText {
         title: 'Revoke this token?', confirmLabel: 'Revoke token', danger: true,
         message: `"${c.label}" will be deleted in Dynatrace and stop working everywhere, then removed here.`,
       };
+    case 'rotate':
+      return {
+        title: 'Rotate this token?', confirmLabel: 'Rotate token', danger: false,
+        message: `A new token with the same scopes and validity length replaces "${c.label}" under the same label; then the old one is revoked in Dynatrace. It needs a free slot of ${c.owner}'s five for a moment.`,
+      };
+    case 'revoke-server':
+      return {
+        title: 'Revoke this token in Dynatrace?', confirmLabel: 'Revoke token', danger: true,
+        message: `"${c.name}" of ${c.owner} is not stored here. It will be deleted in Dynatrace and stop working everywhere.`,
+      };
     case 'remove':
       return {
         title: 'Remove this token from Tokenscope?', confirmLabel: 'Remove token', danger: true,

@@ -5,6 +5,8 @@ import type { ConfirmText } from './confirm-text';
 export type Confirmation =
   | { kind: 'activate'; label: string; owner: string; host: string }
   | { kind: 'revoke'; label: string }
+  | { kind: 'rotate'; label: string; owner: string }
+  | { kind: 'revoke-server'; name: string; owner: string }
   | { kind: 'remove'; label: string }
   | { kind: 'forget' };
 

@@ -356,23 +356,35 @@ describe('TokenCreateForm', () => {
 });
 
 describe('TokenSecretReveal', () => {
-  it('shows the secret once, selected, with copy and done', async () => {
-    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 'dt0c01.X.Y', stored: true, copied: false }, attachTo: document.body });
+  it('shows the secret once, selected; "Copy secret" writes it to the clipboard and says so; done', async () => {
+    const written: string[] = [];
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText: async (t: string) => { written.push(t); } } });
+    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 'dt0c01.X.Y', stored: true }, attachTo: document.body });
     const input = w.get('input');
     expect(input.attributes('readonly')).toBeDefined();
     expect((input.element as HTMLInputElement).value).toBe('dt0c01.X.Y');
     expect(document.activeElement).toBe(input.element);
     await w.findAll('button')[0]!.trigger('click');
-    await w.findAll('button')[1]!.trigger('click');
-    expect(w.emitted('copy')).toHaveLength(1);
-    expect(w.emitted('done')).toHaveLength(1);
-    await w.setProps({ copied: true });
+    await flushPromises();
+    expect(written).toEqual(['dt0c01.X.Y']);
     expect(w.get('[role="status"]').text()).toBe('Copied to the clipboard.');
+    await w.findAll('button')[1]!.trigger('click');
+    expect(w.emitted('done')).toHaveLength(1);
     w.unmount();
+    vi.unstubAllGlobals();
+  });
+
+  it('says how to copy by hand when the browser blocks the clipboard', async () => {
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText: async () => { throw new Error('blocked'); } } });
+    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 's', stored: true } });
+    await w.findAll('button')[0]!.trigger('click');
+    await flushPromises();
+    expect(w.get('[role="status"]').text()).toMatch(/Ctrl\+C/);
+    vi.unstubAllGlobals();
   });
 
   it('warns that it is the only copy when it could not be stored', () => {
-    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 's', stored: false, copied: false } });
+    const w = mount(TokenSecretReveal, { props: { label: 'New', secret: 's', stored: false } });
     expect(w.text()).toContain('could not be stored');
   });
 });
@@ -414,5 +426,15 @@ describe('VaultSettings', () => {
     expect(w.emitted('forget')).toHaveLength(1);
     await w.setProps({ error: failure({ kind: 'wrong-passphrase', title: 'Wrong passphrase', message: 'The current passphrase is not correct.' }) });
     expect(w.get('[role="alert"]').text()).toContain('not correct');
+  });
+});
+
+describe('TokenAddForm warnings', () => {
+  it('shows a warning about the URL typed, tied to the field, and says what was typed', async () => {
+    const w = mount(TokenAddForm, { props: { busy: false, error: null, colors: ['#1456c7'], defaultColor: '#1456c7', warning: 'abc.live.dynatrace.com.evil.io is not a Dynatrace address.' } });
+    expect(w.get('[role="status"]').text()).toContain('not a Dynatrace address');
+    expect(w.get('#add-url').attributes('aria-describedby')).toBe('add-url-warning');
+    await w.get('#add-url').setValue('https://x');
+    expect(w.emitted('url')?.at(-1)).toEqual(['https://x']);
   });
 });

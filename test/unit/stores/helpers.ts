@@ -29,13 +29,15 @@ export interface FakeServer {
   lookup?: (token: string, auth: string) => ApiToken | Promise<ApiToken>;
   create?: (body: ApiTokenCreate, auth: string) => { id: string; token: string; expirationDate?: string } | Promise<{ id: string; token: string; expirationDate?: string }>;
   delete?: (id: string, auth: string) => void | Promise<void>;
+  /** `GET /apiTokens` (all pages): the tokens the server lists for the selector. */
+  list?: (params: Record<string, unknown>, auth: string) => ApiToken[] | Promise<ApiToken[]>;
 }
 
 export interface FakeClients {
   factory: NonNullable<TokensStoreDeps['createClient']>;
   /** Every client built, with the environment it was built for. */
   built: DynatraceClientOptions[];
-  calls: { method: 'lookup' | 'create' | 'delete'; environment: string; arg: unknown }[];
+  calls: { method: 'lookup' | 'create' | 'delete' | 'list'; environment: string; arg: unknown }[];
 }
 
 /**
@@ -66,6 +68,12 @@ export function fakeClients(server: FakeServer): FakeClients {
         calls.push({ method: 'delete', environment, arg: id });
         if (!server.delete) throw new Error('unexpected delete');
         await server.delete(id, auth);
+      },
+      listAll: async function* (params: Record<string, unknown>) {
+        const auth = await options.getToken();
+        calls.push({ method: 'list', environment, arg: params });
+        if (!server.list) throw new Error('unexpected list');
+        yield* await server.list(params, auth);
       },
     };
     return { tokens } as unknown as DynatraceClient;
