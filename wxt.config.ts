@@ -58,11 +58,12 @@ export default defineConfig({
     description: 'Dynatrace personal access tokens: a vault, one-click switching and a query dashboard.',
     permissions: ['storage', 'alarms'],
     host_permissions: [...LOOPBACK_HOSTS, ...(e2e ? TENANT_HOSTS : [])],
+    // `notifications` is asked for when the user turns expiry notifications on in Settings, never at install.
     ...(e2e
-      ? {}
+      ? { optional_permissions: ['notifications'] }
       : manifestVersion === 3
-        ? { optional_host_permissions: TENANT_HOSTS }
-        : { optional_permissions: TENANT_HOSTS }),
+        ? { optional_host_permissions: TENANT_HOSTS, optional_permissions: ['notifications'] }
+        : { optional_permissions: [...TENANT_HOSTS, 'notifications'] }),
     content_security_policy: manifestVersion === 3 ? { extension_pages: CSP } : CSP,
     commands: {
       'cycle-token': {

@@ -33,6 +33,8 @@ export interface TokenItemView {
   rotationPending?: boolean;
   /** The server's list of the owner's tokens does not have it any more (revoked elsewhere): offer "Remove". */
   goneFromServer?: boolean;
+  /** Used from an address other than the one seen before, until acknowledged. */
+  newAddress?: { ip: string; at: number } | null;
 }
 
 /** "Check again" for one token: in progress, what the environment said, or why it failed. */

@@ -6,7 +6,8 @@
  * - `commands.onCommand` (`cycle-token`),
  * - the toolbar badge, following storage changes,
  * - `runtime.onStartup`: a new browser session starts locked (the browser already emptied `storage.session`;
- *   the idle alarm of the previous session is cleared).
+ *   the idle alarm of the previous session is cleared),
+ * - the daily expiry check (`./expiry.ts`) and its notifications' clicks.
  *
  * There is no `runtime.onMessage`/`onConnect` handler: pages share state through storage only, so there is nothing
  * another extension, a web page or a compromised renderer could message.
@@ -18,6 +19,7 @@ import { withStorageLock } from './locks';
 import { getActiveTokenId, getTokens, nextUsableTokenId } from './tokens';
 import { activeTokenIdItem } from './storage';
 import { AUTO_LOCK_ALARM, getSecretIds, handleAutoLockAlarm, lockVault } from './vault';
+import { checkExpiry, EXPIRY_ALARM, openRotation, scheduleExpiryChecks, tokenOfNotification } from './expiry';
 
 const log = createLogger('background');
 
@@ -41,6 +43,7 @@ export async function cycleActiveToken(now: number = Date.now()): Promise<string
 export function registerBackground(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === AUTO_LOCK_ALARM) handleAutoLockAlarm().catch((error: unknown) => log.error('auto-lock failed', error));
+    if (alarm.name === EXPIRY_ALARM) checkExpiry().catch((error: unknown) => log.error('expiry check failed', error));
   });
   browser.commands?.onCommand.addListener((command) => {
     if (command === CYCLE_COMMAND) cycleActiveToken().catch((error: unknown) => log.error('cycle-token failed', error));
@@ -53,4 +56,11 @@ export function registerBackground(): void {
   const session = browser.storage.session as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };
   session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch((error: unknown) => log.error('session access level', error));
   startBadgeSync((error) => log.error('badge update failed', error));
+  // At start-up (of the browser or of the worker after an update) and then daily.
+  scheduleExpiryChecks().catch((error: unknown) => log.error('expiry check failed', error));
+  const notifications = (browser as unknown as { notifications?: { onClicked: { addListener(cb: (id: string) => void): void } } }).notifications;
+  notifications?.onClicked.addListener((id) => {
+    const tokenId = tokenOfNotification(id);
+    if (tokenId !== null) openRotation(tokenId).catch((error: unknown) => log.error('opening the rotation failed', error));
+  });
 }

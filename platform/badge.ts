@@ -4,7 +4,8 @@
  * service worker's memory (it is stopped when idle), every update re-reads storage.
  */
 import { browser } from 'wxt/browser';
-import { isExpired } from '../lib/tokens/rules';
+import { expiresSoon, isExpired } from '../lib/tokens/rules';
+import { relativeTime } from '../lib/time/relative';
 import { getActiveTokenId, getTokens, watchActiveTokenId, watchTokens, type StoredToken } from './tokens';
 
 export interface BadgeView {
@@ -16,6 +17,11 @@ export interface BadgeView {
 }
 
 const NEUTRAL = '#5a6170';
+/**
+ * The badge's warning colour: the active token expires within a week. The badge text stays the token's label (who
+ * you are is the badge's first job); the colour and the tooltip carry the warning.
+ */
+export const EXPIRY_WARNING_COLOR = '#b35900';
 
 /** Up to four characters of the label (the badge shows about four). */
 export function shortLabel(label: string): string {
@@ -39,18 +45,20 @@ export function readableOn(background: string): string {
 
 /** What the toolbar button should show for this state. Pure, for tests and for the background. */
 export function badgeFor(tokens: readonly StoredToken[], activeId: string | null, now: number): BadgeView {
+  const soon = tokens.filter((t) => expiresSoon(t, now));
+  const warning = soon.length === 0 ? '' : `\nExpiring: ${soon.map((t) => `${t.label} ${relativeTime(t.expiresAt ?? now, now)}`).join(', ')}. Open Tokenscope to rotate.`;
   const token = tokens.find((t) => t.id === activeId);
   if (token === undefined) {
-    return { text: '', background: NEUTRAL, foreground: '#ffffff', title: 'Tokenscope: no active token' };
+    return { text: '', background: NEUTRAL, foreground: '#ffffff', title: `Tokenscope: no active token${warning}` };
   }
   const host = new URL(token.environmentUrl).host;
   const expired = isExpired(token, now);
-  const background = expired ? NEUTRAL : token.color;
+  const background = expired ? NEUTRAL : expiresSoon(token, now) ? EXPIRY_WARNING_COLOR : token.color;
   return {
     text: shortLabel(token.label),
     background,
     foreground: readableOn(background),
-    title: `Tokenscope: ${token.label}${expired ? ' (expired)' : ''} — ${token.owner} on ${host}${token.production ? ' (production)' : ''}`,
+    title: `Tokenscope: ${token.label}${expired ? ' (expired)' : ''} — ${token.owner} on ${host}${token.production ? ' (production)' : ''}${warning}`,
   };
 }
 

@@ -36,7 +36,7 @@ function isoToMs(value: unknown, field: string): number {
 
 /**
  * v1 -> v2. Throws on an entry it cannot convert instead of dropping it: WXT then keeps the stored value and its
- * version, and the writers refuse to overwrite an unmigrated list (`assertTokensMigrated` in `./storage.ts`, which
+ * version, and the writers refuse to overwrite an unmigrated list (`assertTokensMigrated` in `./storage-writes.ts`, which
  * also checks every converted entry with its guard).
  */
 export function migrateTokensV1ToV2(value: unknown): StoredToken[] {

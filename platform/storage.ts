@@ -5,8 +5,9 @@
  * Rules:
  * - `local` holds only non-secret metadata and ciphertext; the vault key exists only in `session`, which the
  *   browser keeps in memory and clears on restart and on extension reload.
- * - Token list, secrets and vault header change together under {@link withStorageLock}, written with one
- *   `storage.local.set` call ({@link writeLocal}) so a crash or a second page never sees half of a change.
+ * - Token list, secrets and vault header change together under `withStorageLock`, written with one
+ *   `storage.local.set` call (`writeLocal` in `./storage-writes.ts`) so a crash or a second page never sees half of
+ *   a change.
  * - Values read from storage are `unknown` until a guard accepts them: another version of the extension, a failed
  *   migration or a hand-edited profile may have left anything there.
  */
@@ -17,7 +18,6 @@ import type { CodedError } from '../lib/failure/failure';
 import type { RotationJournal } from '../lib/tokens/rotation';
 import type { ServerTokenList } from '../lib/tokens/slots';
 import { isSealedBox, type SealedBox } from './crypto';
-import { hasCrossPageLocks } from './locks';
 
 // ---- types ------------------------------------------------------------------------------------------------------
 
@@ -52,12 +52,18 @@ export interface StoredToken {
   lastCheckedAt: number;
   /** Last use the server reported at the last lookup (epoch ms), `null` if never used or unknown. */
   lastUsedAt: number | null;
+  /** The address of that last use (`lastUsedIpAddress`), as seen at the last check; absent before it was recorded. */
+  lastUsedIp?: string | null;
+  /** A check found the token used from an address other than the one seen before: shown until acknowledged. */
+  newAddress?: { ip: string; at: number } | null;
 }
 
 /** User settings. */
 export interface Settings {
   /** Idle minutes before the vault locks itself. */
   autoLockMinutes: number;
+  /** A system notification names a token within a week of its expiry (needs the optional `notifications` permission). */
+  notifyExpiry?: boolean;
 }
 
 /** Vault parameters: everything needed to re-derive the key from the passphrase and check it. Not secret. */
@@ -104,11 +110,15 @@ export function isStoredToken(value: unknown): value is StoredToken {
     && isFiniteNumber(v.createdAt)
     && typeof v.production === 'boolean'
     && isFiniteNumber(v.lastCheckedAt)
-    && isNullableNumber(v.lastUsedAt);
+    && isNullableNumber(v.lastUsedAt)
+    && (v.lastUsedIp === undefined || v.lastUsedIp === null || typeof v.lastUsedIp === 'string')
+    && (v.newAddress === undefined || v.newAddress === null
+      || (isRecord(v.newAddress) && typeof v.newAddress.ip === 'string' && isFiniteNumber(v.newAddress.at)));
 }
 
 export function isSettings(value: unknown): value is Settings {
-  return isRecord(value) && isFiniteNumber(value.autoLockMinutes) && value.autoLockMinutes >= 1 && value.autoLockMinutes <= 1440;
+  return isRecord(value) && isFiniteNumber(value.autoLockMinutes) && value.autoLockMinutes >= 1 && value.autoLockMinutes <= 1440
+    && (value.notifyExpiry === undefined || typeof value.notifyExpiry === 'boolean');
 }
 
 export function isVaultHeader(value: unknown): value is VaultHeader {
@@ -243,74 +253,18 @@ export class StorageMigrationError extends Error implements CodedError {
   }
 }
 
-/** Refuses to write over a token list whose migration failed (WXT keeps the old value and version then). */
-export async function assertTokensMigrated(): Promise<void> {
-  const value = await tokensItem.getValue();
-  const meta: { v?: unknown } = await tokensItem.getMeta();
-  const version = typeof meta.v === 'number' ? meta.v : undefined;
-  // No value yet: the first write sets the version.
-  const empty = value === null || (Array.isArray(value) && value.length === 0 && version === undefined);
-  if (!empty && version !== TOKENS_VERSION) throw new StorageMigrationError(tokensItem.key, version);
-}
-
 /** The token list as stored, keeping only entries a guard accepts. */
 export async function readTokenList(): Promise<StoredToken[]> {
   const value: unknown = await tokensItem.getValue();
   return Array.isArray(value) ? value.filter(isStoredToken) : [];
 }
 
-type LocalItem = { key: string };
+/** An item of an area, by its key (`local:tokens`). */
+export type LocalItem = { key: string };
 
 /** The area key of an item (`local:tokens` -> `tokens`). */
-function areaKey(item: LocalItem): string {
+export function areaKey(item: LocalItem): string {
   return item.key.slice(item.key.indexOf(':') + 1);
-}
-
-/** Versions written alongside values, so the next start does not run migrations over current data. */
-const ITEM_VERSIONS = new Map<string, number>([
-  [tokensItem.key, TOKENS_VERSION],
-  [secretsItem.key, 1],
-  [vaultHeaderItem.key, 1],
-  [settingsItem.key, 1],
-  [tokenInsightsItem.key, 1],
-]);
-
-/**
- * Writes several `local:` items in one `storage.local.set` call: all of them land or none do. Versioned items get
- * their version metadata in the same call (WXT's own `setValue` would do that in a second write).
- */
-export async function writeLocal(entries: ReadonlyArray<readonly [LocalItem, unknown]>): Promise<void> {
-  const batch: Record<string, unknown> = {};
-  for (const [item, value] of entries) {
-    if (!item.key.startsWith('local:')) throw new TypeError(`writeLocal only writes local items, not ${item.key}.`);
-    batch[areaKey(item)] = value;
-    const version = ITEM_VERSIONS.get(item.key);
-    if (version !== undefined) batch[`${areaKey(item)}$`] = { v: version };
-  }
-  await browser.storage.local.set(batch);
-}
-
-/**
- * Read-modify-write of the token list (and, in the same write, anything else `change` returns). Call inside
- * `withStorageLock`. Without Web Locks, the revision is checked again just before writing and the whole cycle is
- * retried if another page wrote in between.
- */
-export async function updateTokenList(
-  change: (tokens: StoredToken[]) => Promise<{ tokens: StoredToken[]; also?: ReadonlyArray<readonly [LocalItem, unknown]> }>,
-  attempts = 8,
-): Promise<StoredToken[]> {
-  await assertTokensMigrated();
-  for (let attempt = 1; ; attempt += 1) {
-    const revision = await tokensRevisionItem.getValue();
-    const current = await readTokenList();
-    const next = await change(current);
-    if (!hasCrossPageLocks() && (await tokensRevisionItem.getValue()) !== revision) {
-      if (attempt >= attempts) throw new Error('The token list kept changing while saving; try again.');
-      continue;
-    }
-    await writeLocal([[tokensItem, next.tokens], [tokensRevisionItem, revision + 1], ...(next.also ?? [])]);
-    return next.tokens;
-  }
 }
 
 /** Puts the vault key and the activity time into `session` in one write. */

@@ -5,10 +5,12 @@
  */
 import { browser } from 'wxt/browser';
 import { Failure } from '../lib/failure/failure';
+import { checkExpiry, requestNotificationPermission } from './expiry';
 import { deriveVaultKey, MIN_KDF_ITERATIONS, open, randomBytes, SALT_BYTES, seal, toBase64 } from './crypto';
 import { withStorageLock } from './locks';
+import { writeLocal } from './storage-writes';
 import {
-  FORGET_ALL_KEPT_KEYS, isSettings, secretsItem, settingsItem, vaultHeaderItem, writeLocal, type SealedSecrets, type Settings,
+  FORGET_ALL_KEPT_KEYS, isSettings, secretsItem, settingsItem, vaultHeaderItem, type SealedSecrets, type Settings,
   type VaultHeader,
 } from './storage';
 import {
@@ -93,3 +95,17 @@ export async function setAutoLockMinutes(minutes: number): Promise<void> {
   if ((await getVaultState()) === 'unlocked') await scheduleAutoLock();
 }
 
+
+/**
+ * Turns expiry notifications on or off. Turning them on asks for the optional `notifications` permission first
+ * (call straight from the click): refused, nothing is saved. Resolves whether they are on now.
+ */
+export async function setNotifyExpiry(on: boolean): Promise<boolean> {
+  if (on && !(await requestNotificationPermission())) {
+    throw new Failure('invalid-input', 'Notifications were not allowed, so Tokenscope cannot show them. The badge still warns.');
+  }
+  const settings: Settings = { ...(await getSettings()), notifyExpiry: on };
+  await writeLocal([[settingsItem, settings]]);
+  if (on) await checkExpiry();
+  return on;
+}

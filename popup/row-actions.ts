@@ -70,6 +70,9 @@ export async function runRowAction(action: Exclude<TokenAction, 'edit'>, id: str
       if (await tokens.revokeToken(id)) popup.announce(`Revoked "${label}".`);
       // The item (and the button that had focus) may be gone: keep keyboard users in the list.
       return popup.focusList({ token: id });
+    case 'acknowledge-address':
+      if (await tokens.acknowledgeAddress(id)) popup.announce(`Noted the new address of "${label}".`);
+      return popup.focusList({ token: id });
     case 'remove':
       if (!(await popup.ask({ kind: 'remove', label }))) return;
       if (await tokens.removeToken(id)) popup.announce(`Removed "${label}".`);

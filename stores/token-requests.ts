@@ -13,12 +13,14 @@ import type { DynatraceClient } from '../lib/dynatrace/client';
 import type { ApiToken } from '../lib/dynatrace/types';
 import { describeFailure } from '../lib/failure/describe';
 import { Failure, type FailureOperation, type FailureView } from '../lib/failure/failure';
+import { addressSeen } from '../lib/tokens/address';
 import { hostOf, isExpired, MAX_PATS_PER_OWNER, nextColor, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
 import { continueRotation, rotate, rotatedName, type RotationJournal, type RotationOutcome, type RotationPorts } from '../lib/tokens/rotation';
 import { ownerKey, ownerSelector, type ServerToken, type ServerTokenList } from '../lib/tokens/slots';
 import { clientForSecret, clientForToken, lookupStoredToken, type ClientOptions } from '../platform/api';
 import { getServerTokens, putServerTokens, runExclusive, writeRotation } from '../platform/hygiene';
-import { getActiveTokenId, getTokens, removeToken, saveToken, setActiveTokenId, updateToken, type StoredToken, type TokenPatch } from '../platform/tokens';
+import { getActiveTokenId, getTokens, setActiveTokenId, type StoredToken } from '../platform/tokens';
+import { removeToken, saveToken, updateToken, type TokenPatch } from '../platform/token-writes';
 
 export { describeFailure };
 
@@ -129,6 +131,7 @@ export async function addCheckedToken(ctx: RequestContext, input: AddTokenInput,
     production: input.production === true,
     lastCheckedAt: ctx.now,
     lastUsedAt: parseDate(info.lastUsedDate),
+    lastUsedIp: info.lastUsedIpAddress ?? null,
   };
   try {
     await saveToken(record, secret);
@@ -241,11 +244,13 @@ export async function recheckToken(ctx: RequestContext, id: string): Promise<Res
   const where = originOf(token.environmentUrl);
   try {
     const info = await lookupStoredToken(token, ctx.client);
+    const lastUsedAt = parseDate(info.lastUsedDate);
     return ok(await updateToken(id, {
       scopes: [...(info.scopes ?? token.scopes)],
       expiresAt: info.expirationDate === undefined ? null : parseDate(info.expirationDate),
-      lastUsedAt: parseDate(info.lastUsedDate),
+      lastUsedAt,
       lastCheckedAt: ctx.now,
+      ...addressSeen(token, info.lastUsedIpAddress, lastUsedAt, ctx.now),
     }));
   } catch (e) {
     return failed('recheck', e, { where, tokenId: id });
@@ -390,5 +395,23 @@ export async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'c
     return ok(await updateToken(id, { ...patch, ...(label === undefined ? {} : { label }) }));
   } catch (e) {
     return failed('edit', e, { tokenId: id });
+  }
+}
+
+/** The user has seen the note about a new address: it goes until a check finds another one. */
+export async function acknowledgeAddress(id: string): Promise<Result<StoredToken>> {
+  try {
+    return ok(await updateToken(id, { newAddress: null }));
+  } catch (e) {
+    return failed('edit', e, { tokenId: id });
+  }
+}
+
+/** Forgets a token in this browser only (it keeps working in Dynatrace). */
+export async function removeStoredToken(id: string): Promise<Result<boolean>> {
+  try {
+    return ok(await removeToken(id));
+  } catch (e) {
+    return failed('remove', e, { tokenId: id });
   }
 }

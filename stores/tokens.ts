@@ -4,10 +4,10 @@ import { Failure, type FailureContext, type FailureView } from '../lib/failure/f
 import { expiresSoon, isExpired, MAX_PATS_PER_OWNER, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
 import { needsHostPermission, watchHostPermissions } from '../platform/permissions';
 import {
-  getActiveTokenId, getTokens, removeToken as removeStoredToken, setActiveTokenId, watchActiveTokenId,
-  watchTokens, type StoredToken, type TokenPatch,
+  getActiveTokenId, getTokens, setActiveTokenId, watchActiveTokenId, watchTokens, type StoredToken,
 } from '../platform/tokens';
 import { getSecretIds, VaultLockedError, watchSecretIds } from '../platform/vault';
+import type { TokenPatch } from '../platform/token-writes';
 import type * as Requests from './token-requests';
 import type { AddTokenInput, CreatedToken, CreateTokenInput, RequestContext, Result } from './token-requests';
 import { resolveTokensStoreDeps } from './deps';
@@ -291,16 +291,7 @@ export const useTokensStore = defineStore('tokens', () => {
 
   /** Forgets a token in this browser only (it keeps working in Dynatrace). */
   async function removeToken(id: string): Promise<boolean> {
-    begin('remove');
-    try {
-      await removeStoredToken(id);
-      return (await settle('remove', { ok: true, value: true })) ?? false;
-    } catch (e) {
-      await fail('remove', e, { tokenId: id });
-      return false;
-    } finally {
-      busy.value = null;
-    }
+    return (await request('remove', (api) => api.removeStoredToken(id))) !== null;
   }
 
   /**
@@ -329,6 +320,11 @@ export const useTokensStore = defineStore('tokens', () => {
    */
   async function editToken(id: string, patch: Pick<TokenPatch, 'label' | 'color' | 'production'>): Promise<boolean> {
     return (await request('edit', (api) => api.editToken(id, patch))) !== null;
+  }
+
+  /** Acknowledges the note that a token was used from a new address. */
+  async function acknowledgeAddress(id: string): Promise<boolean> {
+    return (await request('edit', (api) => api.acknowledgeAddress(id))) !== null;
   }
 
   /** Asks for host access again (after the user revoked it). Call straight from a click handler. */
@@ -367,6 +363,7 @@ export const useTokensStore = defineStore('tokens', () => {
     hasSecret, expired, expiringSoon, usable, personalCount,
     requestContext: context,
     load, prepare, addToken, createToken, revokeToken, removeToken, setActive, editToken, recheckToken, grantHostAccess,
+    acknowledgeAddress,
     clearError, dispose,
   };
 });

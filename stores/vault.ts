@@ -37,6 +37,7 @@ export const useVaultStore = defineStore('vault', () => {
   /** The operation in progress (key derivation takes about half a second). */
   const busy = ref<VaultOperation | null>(null);
   const autoLockMinutes = ref(DEFAULT_SETTINGS.autoLockMinutes);
+  const notifyExpiry = ref(false);
   const locked = computed(() => state.value !== 'unlocked');
 
   let stops: (() => void)[] = [];
@@ -46,13 +47,14 @@ export const useVaultStore = defineStore('vault', () => {
     if (stops.length === 0) {
       stops = [
         watchVaultState((next) => { state.value = next; }),
-        watchSettings((settings) => { autoLockMinutes.value = settings.autoLockMinutes; }),
+        watchSettings((settings) => { autoLockMinutes.value = settings.autoLockMinutes; notifyExpiry.value = settings.notifyExpiry === true; }),
       ];
     }
     try {
       const [current, settings] = await Promise.all([getVaultState(), getSettings()]);
       state.value = current;
       autoLockMinutes.value = settings.autoLockMinutes;
+      notifyExpiry.value = settings.notifyExpiry === true;
       if (current === 'unlocked') await touchVault();
       state.value = await getVaultState();
       status.value = 'success';
@@ -125,6 +127,13 @@ export const useVaultStore = defineStore('vault', () => {
     }
   }
 
+  /** Expiry notifications on or off; on asks for the permission first (call straight from the click). */
+  function setNotifyExpiry(on: boolean): Promise<boolean> {
+    return run('settings', async () => {
+      notifyExpiry.value = await (await admin()).setNotifyExpiry(on);
+    });
+  }
+
   function clearError(): void {
     error.value = null;
   }
@@ -136,7 +145,7 @@ export const useVaultStore = defineStore('vault', () => {
   }
 
   return {
-    state, status, error, busy, autoLockMinutes, locked,
-    load, create, unlock, lock, forgetAll, changePassphrase, setAutoLockMinutes, touch, clearError, dispose,
+    state, status, error, busy, autoLockMinutes, notifyExpiry, locked,
+    load, create, unlock, lock, forgetAll, changePassphrase, setAutoLockMinutes, setNotifyExpiry, touch, clearError, dispose,
   };
 });

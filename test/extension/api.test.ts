@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createDynatraceClient, type DynatraceClientOptions } from '../../lib/dynatrace';
 import { clientForToken } from '../../platform/api';
 import { HostPermissionError, originPattern, needsHostPermission, hasHostPermission } from '../../platform/permissions';
-import { saveToken } from '../../platform/tokens';
+import { saveToken } from '../../platform/token-writes';
 import { lockVault, unlockVault, VaultLockedError, setVaultClock } from '../../platform/vault';
 import { createVault } from '../../platform/vault-admin';
 import type { StoredToken } from '../../platform/storage';

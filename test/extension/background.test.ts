@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { badgeFor, readableOn, shortLabel } from '../../platform/badge';
+import { badgeFor, EXPIRY_WARNING_COLOR, readableOn, shortLabel } from '../../platform/badge';
+import { checkExpiry, EXPIRY_ALARM, tokenOfNotification } from '../../platform/expiry';
 import { cycleActiveToken, CYCLE_COMMAND, registerBackground } from '../../platform/background';
-import { getActiveTokenId, saveToken, setActiveTokenId, nextUsableTokenId } from '../../platform/tokens';
+import { getActiveTokenId, setActiveTokenId, nextUsableTokenId } from '../../platform/tokens';
+import { saveToken } from '../../platform/token-writes';
 import { AUTO_LOCK_ALARM, getVaultState, setVaultClock } from '../../platform/vault';
 import { createVault } from '../../platform/vault-admin';
 import type { StoredToken } from '../../platform/storage';
@@ -112,5 +114,35 @@ describe('background', () => {
     expect(readableOn('#1456c7')).toBe('#ffffff');
     const t = token({ label: 'Old', expiresAt: NOW - 1, color: '#b3261e' });
     expect(badgeFor([t], t.id, NOW)).toMatchObject({ text: 'Old', background: '#5a6170', title: expect.stringContaining('(expired)') });
+  });
+
+  it('warns on the badge when the active token expires within a week: its label stays, colour and tooltip warn', () => {
+    const DAY = 86_400_000;
+    const soon = token({ label: 'Staging', expiresAt: NOW + 3 * DAY, color: '#1456c7' });
+    const later = token({ id: 'dt0c01.LATERLATERLATERLATERLATE', label: 'Later', expiresAt: NOW + 30 * DAY, color: '#0f7b3f' });
+    expect(badgeFor([soon, later], soon.id, NOW)).toMatchObject({ text: 'Stag', background: EXPIRY_WARNING_COLOR, title: expect.stringContaining('Expiring: Staging in 3 days') });
+    // Another token expiring: the active one keeps its colour, the tooltip names the other.
+    const view = badgeFor([soon, later], later.id, NOW);
+    expect(view).toMatchObject({ text: 'Late', background: '#0f7b3f' });
+    expect(view.title).toContain('Expiring: Staging in 3 days. Open Tokenscope to rotate.');
+    expect(badgeFor([later], later.id, NOW).title).not.toContain('Expiring');
+  });
+
+  it('checks expiry at start-up and daily, with a notification per expiring token only when the user asked for them', async () => {
+    const DAY = 86_400_000;
+    registerBackground();
+    await eventually(async () => expect(await fakeBrowser.alarms.get(EXPIRY_ALARM)).toMatchObject({ periodInMinutes: 1440 }));
+    const t = token({ label: 'Soon', expiresAt: NOW + 2 * DAY });
+    await saveToken(t, secretOf(t));
+    const created: string[] = [];
+    const notifications = { create: vi.fn(async (id: string) => { created.push(id); return id; }), onClicked: { addListener: vi.fn() } };
+    (fakeBrowser as unknown as { notifications?: unknown }).notifications = notifications;
+    vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(true);
+    expect(await checkExpiry(NOW)).toEqual([]);
+    await fakeBrowser.storage.local.set({ settings: { autoLockMinutes: 30, notifyExpiry: true } });
+    expect(await checkExpiry(NOW)).toEqual([t.id]);
+    expect(created).toEqual([`tokenscope-expiry:${t.id}`]);
+    expect(tokenOfNotification(created[0]!)).toBe(t.id);
+    delete (fakeBrowser as unknown as { notifications?: unknown }).notifications;
   });
 });

@@ -23,7 +23,8 @@ describe('manifest hygiene (production build)', () => {
     expect(permissions.every((p) => ['storage', 'alarms'].includes(p))).toBe(true);
     expect(m.host_permissions).toEqual(['http://127.0.0.1/*', 'http://localhost/*']);
     expect(m.optional_host_permissions).toEqual(['https://*/*']);
-    expect(m).not.toHaveProperty('optional_permissions');
+    // Only notifications, asked for when the user turns expiry notifications on.
+    expect(m.optional_permissions).toEqual(['notifications']);
     const csp = m.content_security_policy as { extension_pages: string };
     expect(csp.extension_pages).toBe("script-src 'self'; object-src 'self'");
     expect(m.commands).toHaveProperty('cycle-token');
@@ -42,7 +43,7 @@ describe('manifest hygiene (production build)', () => {
 
   it('a forced MV2 Firefox build (--mv2) still lists tenant hosts as optional, in optional_permissions', () => {
     const m = manifestFor('firefox', 2);
-    expect(m.optional_permissions).toEqual(['https://*/*']);
+    expect(m.optional_permissions).toEqual(['https://*/*', 'notifications']);
     expect(m.content_security_policy).toBe("script-src 'self'; object-src 'self'");
   });
 });

@@ -12,7 +12,9 @@ async function start() {
   vi.resetModules();
   const storage = await import('../../platform/storage');
   const tokens = await import('../../platform/tokens');
-  return { ...storage, ...tokens };
+  const writes = await import('../../platform/token-writes');
+  const storageWrites = await import('../../platform/storage-writes');
+  return { ...storage, ...tokens, ...writes, ...storageWrites };
 }
 
 const v1: StoredTokenV1[] = [

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { StoredToken } from '../../platform/storage';
 
-type Page = typeof import('../../platform/tokens') & typeof import('../../platform/vault') & typeof import('../../platform/vault-admin') & typeof import('../../platform/locks');
+type Page = typeof import('../../platform/tokens') & typeof import('../../platform/token-writes') & typeof import('../../platform/vault') & typeof import('../../platform/vault-admin') & typeof import('../../platform/locks');
 
 /**
  * One "extension page": its own module instances (its own in-page queue), sharing the browser's storage and, like
@@ -10,7 +10,7 @@ type Page = typeof import('../../platform/tokens') & typeof import('../../platfo
  */
 async function openPage(): Promise<Page> {
   vi.resetModules();
-  return { ...(await import('../../platform/tokens')), ...(await import('../../platform/vault')), ...(await import('../../platform/vault-admin')), ...(await import('../../platform/locks')) };
+  return { ...(await import('../../platform/tokens')), ...(await import('../../platform/token-writes')), ...(await import('../../platform/vault')), ...(await import('../../platform/vault-admin')), ...(await import('../../platform/locks')) };
 }
 
 /** A minimal Web Locks manager (exclusive and shared modes, FIFO), shared by all "pages" like the browser's. */

@@ -411,8 +411,15 @@ describe('ConfirmDialog', () => {
 });
 
 describe('VaultSettings', () => {
+  it('turns expiry notifications on and off from a labelled checkbox', async () => {
+    const w = mount(VaultSettings, { props: { autoLockMinutes: 30, notifyExpiry: false, choices: [30], busy: false, error: null, changed: false } });
+    expect(w.get('label[for="notify-expiry"]').text()).toBe('Notify me when a token expires within a week');
+    await w.get('#notify-expiry').setValue(true);
+    expect(w.emitted('update:notifyExpiry')).toEqual([[true]]);
+  });
+
   it('emits the idle period, a passphrase change (fields cleared) and forget', async () => {
-    const w = mount(VaultSettings, { props: { autoLockMinutes: 30, choices: [5, 30, 60], busy: false, error: null, changed: false } });
+    const w = mount(VaultSettings, { props: { autoLockMinutes: 30, notifyExpiry: false, choices: [5, 30, 60], busy: false, error: null, changed: false } });
     expect(w.get('select').text()).toContain('30 minutes');
     expect(w.get('select').text()).toContain('1 hour');
     await w.get('select').setValue('5');

@@ -4,7 +4,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { useTokensStore } from '../../../stores/tokens';
 import { useVaultStore } from '../../../stores/vault';
 import { getSecret, setVaultClock } from '../../../platform/vault';
-import { saveToken, setActiveTokenId, removeToken } from '../../../platform/tokens';
+import { setActiveTokenId } from '../../../platform/tokens';
+import { removeToken, saveToken } from '../../../platform/token-writes';
 import type { TokensStoreDeps } from '../../../stores/deps';
 import {
   apiError, eventually, fakeClients, grantAll, idOf, lookupOf, mintToken, SANDBOX, setupPinia, storedToken, TENANT,

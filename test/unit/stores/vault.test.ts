@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { useVaultStore } from '../../../stores/vault';
 import { AUTO_LOCK_ALARM, getSecret, handleAutoLockAlarm, setVaultClock, VaultLockedError } from '../../../platform/vault';
-import { removeToken, saveToken } from '../../../platform/tokens';
+import { removeToken, saveToken } from '../../../platform/token-writes';
 import { boardsItem, tokenInsightsItem } from '../../../platform/storage';
 import { grantAll, mintToken, setupPinia, storedToken, idOf, eventually } from './helpers';
 
