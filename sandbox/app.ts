@@ -69,7 +69,7 @@ export function createApp(opts: AppOptions) {
     world: opts.world,
     clock: opts.clock ?? Date.now,
     random: opts.random ?? Math.random,
-    faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null },
+    faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null, errorMethods: null },
     rateLimiter: new RateLimiter(),
     // Every line is escaped on its way out: paths and messages may carry what a caller sent.
     log: sink ? (line) => sink(escapeLogLine(line)) : () => {},
@@ -118,7 +118,8 @@ export function createApp(opts: AppOptions) {
   app.use('/api/*', async (c, next) => {
     const f: Faults = deps.faults;
     if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-    if (f.errorRate > 0 && deps.random() < f.errorRate) throw new SandboxError(503, 'Service temporarily unavailable (injected fault)');
+    const hit = f.errorMethods === null || f.errorMethods.includes(c.req.method);
+    if (f.errorRate > 0 && hit && deps.random() < f.errorRate) throw new SandboxError(503, 'Service temporarily unavailable (injected fault)');
     await next();
   });
 

@@ -6,7 +6,13 @@ import type { Scope } from '../lib/scopes';
 import type { World } from './world/world';
 import type { RateLimiter } from './rate-limit';
 
-export interface Faults { latencyMs: number; errorRate: number; rateLimitPerMinute: number | null }
+export interface Faults {
+  latencyMs: number;
+  errorRate: number;
+  rateLimitPerMinute: number | null;
+  /** The HTTP methods the injected 503s hit (`["DELETE"]`: a revoke fails, everything else works); `null` for all. */
+  errorMethods: string[] | null;
+}
 
 export interface SandboxDeps {
   db: Db;

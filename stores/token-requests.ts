@@ -14,7 +14,7 @@ import type { ApiToken } from '../lib/dynatrace/types';
 import { describeFailure } from '../lib/failure/describe';
 import { Failure, type FailureOperation, type FailureView } from '../lib/failure/failure';
 import { addressSeen } from '../lib/tokens/address';
-import { hostOf, isExpired, MAX_PATS_PER_OWNER, nextColor, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
+import { hostOf, isExpired, plainCopy, MAX_PATS_PER_OWNER, nextColor, originOf, personalTokenCount, sameOwner, WRITE_SCOPE } from '../lib/tokens/rules';
 import { continueRotation, rotate, rotatedName, type RotationJournal, type RotationOutcome, type RotationPorts } from '../lib/tokens/rotation';
 import { ownerKey, ownerSelector, type ServerToken, type ServerTokenList } from '../lib/tokens/slots';
 import { clientForSecret, clientForToken, lookupStoredToken, type ClientOptions } from '../platform/api';
@@ -316,8 +316,10 @@ function rotationPorts(ctx: RequestContext, old: StoredToken, hasSecret: (id: st
       return { id: format.value.id, secret: format.value.token, expiresAt: parseDate(created.expirationDate) };
     },
     async store(created) {
+      // A plain copy: `old` comes from the store's reactive state, and extension storage turns a proxy's arrays
+      // into objects (the guard would then drop the record).
       const record: StoredToken = {
-        ...old, id: created.id, name: rotatedNameOf(old), expiresAt: created.expiresAt ?? null,
+        ...plainCopy(old), id: created.id, name: rotatedNameOf(old), expiresAt: created.expiresAt ?? null,
         createdAt: ctx.now, lastCheckedAt: ctx.now, lastUsedAt: null,
       };
       await saveToken(record, created.secret, { makeActive: false });

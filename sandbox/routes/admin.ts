@@ -84,7 +84,7 @@ export function adminRouter({ deps, adminKey, reset }: AdminOptions) {
   });
   r.put('/faults', async (c) => {
     const body = asRecord(await readJsonBody(c));
-    rejectUnknownFields(body, ['latencyMs', 'errorRate', 'rateLimitPerMinute']);
+    rejectUnknownFields(body, ['latencyMs', 'errorRate', 'rateLimitPerMinute', 'errorMethods']);
     const num = (k: string, min: number, max: number) => {
       const v = body[k];
       if (v === undefined) return undefined;
@@ -94,20 +94,25 @@ export function adminRouter({ deps, adminKey, reset }: AdminOptions) {
     const latencyMs = num('latencyMs', 0, 60_000);
     const errorRate = num('errorRate', 0, 1);
     const rate = body.rateLimitPerMinute === null ? null : num('rateLimitPerMinute', 1, 1_000_000);
+    const methods = body.errorMethods;
+    if (methods !== undefined && methods !== null && !(Array.isArray(methods) && methods.length > 0 && methods.every((m) => typeof m === 'string' && ['GET', 'POST', 'PUT', 'DELETE'].includes(m)))) {
+      throw badParameter('errorMethods', 'errorMethods must be null or a non-empty list of GET, POST, PUT, DELETE', 'PAYLOAD_BODY');
+    }
+    if (methods !== undefined) deps.faults.errorMethods = methods as string[] | null;
     if (latencyMs !== undefined) deps.faults.latencyMs = latencyMs;
     if (errorRate !== undefined) deps.faults.errorRate = errorRate;
     if (rate !== undefined) { deps.faults.rateLimitPerMinute = rate; deps.rateLimiter.clear(); }
     return c.json(deps.faults);
   });
   r.delete('/faults', (c) => {
-    Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null });
+    Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null, errorMethods: null });
     deps.rateLimiter.clear();
     return c.body(null, 204);
   });
   r.post('/reset', (c) => {
     if (!reset) throw new SandboxError(501, 'Reset is not available in this app instance');
     deps.world = reset();
-    Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null });
+    Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null, errorMethods: null });
     deps.rateLimiter.clear();
     return c.body(null, 204);
   });

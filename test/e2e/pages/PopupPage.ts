@@ -28,7 +28,7 @@ export class PopupPage {
   editButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Edit ${label}`, exact: true }); }
   checkAgainButton(label: string): Locator { return this.page.getByRole('menuitem', { name: `Check ${label} again`, exact: true }); }
   /** Opens a row's menu (as a person would, by clicking its button) and chooses an action. */
-  async rowAction(label: string, action: 'Edit' | 'Check again' | 'Revoke' | 'Remove'): Promise<void> {
+  async rowAction(label: string, action: 'Edit' | 'Check again' | 'Rotate' | 'Revoke' | 'Remove'): Promise<void> {
     await this.actionsButton(label).click();
     const item = action === 'Check again' ? this.checkAgainButton(label) : this.page.getByRole('menuitem', { name: `${action} ${label}`, exact: true });
     await item.click();

@@ -34,4 +34,17 @@ describe('sandbox admin API', () => {
     expect((await sb.admin('/settings', 'PUT', { zoneDenials: 'maybe' })).status).toBe(400);
     expect((await sb.admin('/users', 'POST', { email: 'admin@example.com' })).status).toBe(409);
   });
+
+  it('injects 503s for the named methods only: a DELETE fails while reads work, until the faults are cleared', async () => {
+    const sb = createTestSandbox();
+    const writer = await sb.mintPat(DEMO.admin, ['apiTokens.read', 'apiTokens.write']);
+    const target = await sb.mintPat(DEMO.admin, ['metrics.read']);
+    expect((await sb.admin('/faults', 'PUT', { errorRate: 1, errorMethods: ['DELETE'] })).status).toBe(200);
+    const id = target.slice(0, target.lastIndexOf('.'));
+    expect((await sb.request(`/api/v2/apiTokens/${id}`, { token: writer, method: 'DELETE' })).status).toBe(503);
+    expect((await sb.request('/api/v2/apiTokens', { token: writer })).status).toBe(200);
+    expect((await sb.admin('/faults', 'DELETE')).status).toBe(204);
+    expect((await sb.request(`/api/v2/apiTokens/${id}`, { token: writer, method: 'DELETE' })).status).toBe(204);
+    expect((await sb.admin('/faults', 'PUT', { errorMethods: ['PATCH'] })).status).toBe(400);
+  });
 });
