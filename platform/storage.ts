@@ -14,6 +14,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { Tile } from '../lib/board/tiles';
+import type { TileSummary } from '../lib/board/tile-summary';
 import type { CodedError } from '../lib/failure/failure';
 import type { RotationJournal } from '../lib/tokens/rotation';
 import type { ServerTokenList } from '../lib/tokens/slots';
@@ -231,6 +232,13 @@ export const rotationsItem = storage.defineItem<Record<string, RotationJournal>>
 export const serverTokensItem = storage.defineItem<Record<string, ServerTokenList>>('session:serverTokens', { fallback: {} });
 
 /**
+ * `session:overviewValues` — per token id, the popup overview's last value of each tile (`lib/board/tile-summary.ts`),
+ * so the next open paints at once, marked with its age. Session only (never on disk); a token's values are shown
+ * only while that token is active.
+ */
+export const overviewValuesItem = storage.defineItem<Record<string, Record<string, TileSummary>>>('session:overviewValues', { fallback: {} });
+
+/**
  * `session:vaultKey` — the raw AES key (base64) while the vault is unlocked. Session storage only: the browser
  * clears it on restart and extension reload; "Lock", the idle alarm and "Forget all" remove it. Access level is
  * left at the default (trusted extension contexts; there are no content scripts anyway).
@@ -277,5 +285,5 @@ export async function writeSession(rawKey: string, activityAt: number): Promise<
  * version does not know (left by an older or newer version), so nothing about tokens can survive it.
  */
 export const FORGET_ALL_KEPT_KEYS: ReadonlySet<string> = new Set([areaKey(settingsItem), `${areaKey(settingsItem)}$`]);
-/** The `session` keys of an unlocked vault ("Lock" removes them). */
-export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem].map(areaKey);
+/** The `session` keys of an unlocked vault, and what was read with it ("Lock" removes them). */
+export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem, overviewValuesItem].map(areaKey);
