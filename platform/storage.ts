@@ -227,7 +227,7 @@ export const rotationsItem = storage.defineItem<Record<string, RotationJournal>>
 /**
  * `session:serverTokens` — per environment and owner, the owner's personal access tokens as the server listed them
  * (metadata only) and when: the popup paints the server's count at once and asks again at most once a minute.
- * Session only: it says who holds which tokens, and is worth nothing after a restart.
+ * Session only, removed by "Lock": it says who holds which tokens.
  */
 export const serverTokensItem = storage.defineItem<Record<string, ServerTokenList>>('session:serverTokens', { fallback: {} });
 
@@ -286,4 +286,4 @@ export async function writeSession(rawKey: string, activityAt: number): Promise<
  */
 export const FORGET_ALL_KEPT_KEYS: ReadonlySet<string> = new Set([areaKey(settingsItem), `${areaKey(settingsItem)}$`]);
 /** The `session` keys of an unlocked vault, and what was read with it ("Lock" removes them). */
-export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem, overviewValuesItem].map(areaKey);
+export const SESSION_KEYS = [sessionKeyItem, sessionActivityItem, overviewValuesItem, serverTokensItem].map(areaKey);

@@ -93,6 +93,13 @@ async function run(scheme: 'light' | 'dark', sb: SandboxProcess, tokens: Record<
     await dash.page.getByRole('article').first().waitFor();
     await dash.page.getByRole('img', { name: /^Chart of / }).first().waitFor();
     await shoot(dash.page, 'dashboard-overview', scheme);
+    // The popup's overview, now that the board has a tile.
+    const again = await ext.open('popup.html');
+    await again.setViewportSize({ width: 360, height: 600 });
+    await again.getByRole('list', { name: 'Overview tiles' }).locator('polyline').first().waitFor();
+    await shoot(again, 'popup-overview', scheme);
+    await again.close();
+    await dash.page.bringToFront();
     await dash.goTo('Token inspector');
     await dash.page.getByRole('combobox', { name: 'Compare with' }).selectOption({ label: 'Support — support@example.com' });
     await dash.page.getByRole('button', { name: 'Inspect' }).click();

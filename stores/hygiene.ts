@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import type { FailureView } from '../lib/failure/failure';
 import { recoverRotation, type RotationJournal, type RotationOutcome } from '../lib/tokens/rotation';
 import { compareSlots, ownerKey, type SlotComparison, type ServerTokenList } from '../lib/tokens/slots';
-import { getRotations, getServerTokens, watchRotations, watchServerTokens } from '../platform/hygiene';
+import { getRotations, getServerTokens, putServerTokens, watchRotations, watchServerTokens } from '../platform/hygiene';
 import type * as Requests from './token-requests';
 import { MAX_PATS_PER_OWNER, useTokensStore, type StoredToken, type TokenGroup } from './tokens';
 
@@ -53,6 +53,11 @@ export const useHygieneStore = defineStore('hygiene', () => {
     await Promise.all([refresh(), recover()]);
   }
 
+  // A token added, created, revoked or removed (here or in another page) changes an owner's slots: ask again.
+  watch(() => tokens.tokens.map((t) => t.id).join(','), (now, before) => {
+    if (stops.length > 0 && before !== undefined && now !== before) void refresh({ force: true });
+  });
+
   /** Owners (groups) and the stored token that may list their tokens, if any. */
   async function readers(): Promise<{ group: TokenGroup; key: string; reader: StoredToken | undefined }[]> {
     const api = await requests();
@@ -71,7 +76,11 @@ export const useHygieneStore = defineStore('hygiene', () => {
       loading.value = [...loading.value, key];
       try {
         const r = await api.listServerTokens(tokens.requestContext(), reader);
+        // A store disposed meanwhile (its page closed) neither shows nor keeps the answer.
+        if (stops.length === 0) return;
         if (r.ok) {
+          // Kept in session storage for the popup's next paint.
+          await putServerTokens(key, r.value);
           lists.value = { ...lists.value, [key]: r.value };
           const { [key]: _gone, ...rest } = failures.value;
           failures.value = rest;

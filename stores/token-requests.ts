@@ -18,7 +18,7 @@ import { hostOf, isExpired, plainCopy, MAX_PATS_PER_OWNER, nextColor, originOf, 
 import { continueRotation, rotate, rotatedName, type RotationJournal, type RotationOutcome, type RotationPorts } from '../lib/tokens/rotation';
 import { ownerKey, ownerSelector, type ServerToken, type ServerTokenList } from '../lib/tokens/slots';
 import { clientForSecret, clientForToken, lookupStoredToken, type ClientOptions } from '../platform/api';
-import { getServerTokens, putServerTokens, runExclusive, writeRotation } from '../platform/hygiene';
+import { getServerTokens, runExclusive, writeRotation } from '../platform/hygiene';
 import { getActiveTokenId, getTokens, setActiveTokenId, type StoredToken } from '../platform/tokens';
 import { removeToken, saveToken, updateToken, type TokenPatch } from '../platform/token-writes';
 
@@ -267,7 +267,7 @@ export function readerFor(ctx: RequestContext, target: Pick<StoredToken, 'enviro
 
 /**
  * The owner's personal access tokens as the server lists them (`GET /apiTokens`, `apiTokenSelector` by owner and
- * `personalAccessToken(true)`), read with `reader`; kept in session storage for the popup's next paint.
+ * `personalAccessToken(true)`), read with `reader`.
  */
 export async function listServerTokens(ctx: RequestContext, reader: StoredToken): Promise<Result<ServerTokenList>> {
   try {
@@ -279,9 +279,7 @@ export async function listServerTokens(ctx: RequestContext, reader: StoredToken)
         tokens.push({ id: t.id, name: t.name ?? '', expiresAt: parseDate(t.expirationDate ?? undefined), lastUsedAt: parseDate(t.lastUsedDate ?? undefined) });
       }
     }
-    const list = { checkedAt: ctx.now, tokens };
-    await putServerTokens(ownerKey(reader.environmentUrl, reader.owner), list);
-    return ok(list);
+    return ok({ checkedAt: ctx.now, tokens });
   } catch (e) {
     return failed('load', e, { where: originOf(reader.environmentUrl), tokenId: reader.id });
   }

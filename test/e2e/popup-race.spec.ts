@@ -9,7 +9,7 @@ import { launchExtension, type LoadedExtension } from './support/extension';
  * Requirement 12: the popup and a dashboard tab each add 50 tokens at the same time; none is lost, and each page
  * sees the other's changes through `watch` within a second.
  *
- * Both pages run `platform/tokens.ts` itself, bundled here as an IIFE and evaluated in the two real extension pages
+ * Both pages run `platform/tokens.ts` and `platform/token-writes.ts` themselves, bundled here as an IIFE and evaluated in the two real extension pages
  * (over CDP, which the page's CSP does not govern), so the writes use the real `chrome.storage` and the browser's
  * Web Locks shared by the extension's pages.
  */
@@ -17,13 +17,15 @@ const HARNESS_ID = 'virtual:tokenscope-race-harness';
 
 function harnessPlugin(): Plugin {
   const tokens = path.resolve('platform/tokens.ts');
+  const writes = path.resolve('platform/token-writes.ts');
   return {
     name: 'race-harness',
     enforce: 'pre',
     // Lib mode may hand the entry over resolved against the root.
     resolveId: (id) => (id.endsWith(HARNESS_ID) ? `\0${HARNESS_ID}` : null),
     load: (id) => (id === `\0${HARNESS_ID}`
-      ? `import { getTokens, saveToken, watchTokens } from ${JSON.stringify(tokens)};
+      ? `import { getTokens, watchTokens } from ${JSON.stringify(tokens)};
+         import { saveToken } from ${JSON.stringify(writes)};
          const seen = [];
          watchTokens((list) => seen.push({ at: Date.now(), ids: list.map((t) => t.id) }));
          globalThis.__race = { getTokens, saveToken, seen, locks: typeof navigator.locks?.request === 'function' };`
