@@ -39,7 +39,7 @@ export function isScope(value: unknown): value is Scope {
   return typeof value === 'string' && Object.hasOwn(SCOPE_TITLES, value);
 }
 
-/** Scopes a personal access token may carry (dynatrace-api.md §4.1, restricted to the ones known here). */
+/** Scopes a personal access token may carry (docs/dynatrace-api-notes.md §4.1, restricted to the ones known here). */
 export const PAT_SCOPES: readonly Scope[] = [
   'activeGates.read', 'activeGates.write', 'apiTokens.read', 'apiTokens.write', 'entities.read', 'entities.write',
   'events.ingest', 'events.read', 'metrics.read', 'metrics.write', 'networkZones.read', 'networkZones.write',

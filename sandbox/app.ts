@@ -17,6 +17,9 @@ import { metricRoutes } from './routes/metrics';
 import { adminRouter } from './routes/admin';
 import { scopeWithTitle } from '../lib/scopes';
 import { redactSecrets } from '../lib/log/redact';
+import { escapeLogLine } from './log';
+import { RateLimiter } from './rate-limit';
+import { corsAllows, isLoopbackAuthority } from './origins';
 
 export interface AppOptions {
   db: Db;
@@ -24,7 +27,10 @@ export interface AppOptions {
   clock?: () => number;
   random?: () => number;
   adminKey: string;
+  /** Answer CORS for extension pages (and `corsOrigins`); off by default, like a real tenant. */
   cors?: boolean;
+  /** Further origins CORS answers, exactly as browsers send them (`http://localhost:3000`); they turn CORS on. */
+  corsOrigins?: readonly string[];
   log?: (line: string) => void;
   /** Rebuilds the world and demo users (admin reset); given by the server, which owns seeding. */
   reset?: () => World;
@@ -57,15 +63,17 @@ function clientIp(c: { env: unknown }): string {
  * the server wraps the same app with @hono/node-server.
  */
 export function createApp(opts: AppOptions) {
+  const sink = opts.log;
   const deps: SandboxDeps = {
     db: opts.db,
     world: opts.world,
     clock: opts.clock ?? Date.now,
     random: opts.random ?? Math.random,
     faults: { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null },
-    log: opts.log ?? (() => {}),
+    rateLimiter: new RateLimiter(),
+    // Every line is escaped on its way out: paths and messages may carry what a caller sent.
+    log: sink ? (line) => sink(escapeLogLine(line)) : () => {},
   };
-  const rateWindows = new Map<string, { start: number; count: number }>();
   const app = new Hono<Env>();
 
   // One line per request: method, path (secrets in a path, as in DELETE by secret, redacted) and
@@ -83,35 +91,68 @@ export function createApp(opts: AppOptions) {
   });
   app.notFound((c) => c.json(envelope(404, 'HTTP 404 Not Found'), 404));
 
-  if (opts.cors) {
-    app.use('/api/*', cors({ origin: (o) => o, allowHeaders: ['Authorization', 'Content-Type', 'Accept'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  // DNS rebinding: a page of another site reaches 127.0.0.1 under its own host name, which arrives
+  // as Host. In-process requests (app.request) carry no Host header; their URL host is localhost.
+  app.use('*', async (c, next) => {
+    const host = c.req.header('host') || new URL(c.req.url).host;
+    if (!isLoopbackAuthority(host)) {
+      throw new SandboxError(421, `Host '${host.slice(0, 100)}' is not served here: the sandbox answers only loopback host names (127.0.0.0/8, localhost, [::1])`);
+    }
+    await next();
+  });
+
+  const corsOrigins = opts.corsOrigins ?? [];
+  if (opts.cors || corsOrigins.length) {
+    app.use('/api/*', cors({
+      origin: (o) => (corsAllows(o, corsOrigins) ? o : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Accept'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600,
+    }));
   }
   // Only requests that carry a body pay for the limit: reading `req.raw.body` on a GET makes
-  // @hono/node-server build a full Request object, which was a tenth of a small read's cost.
+  // @hono/node-server build a full Request object, which costs a tenth of a small read.
   const limit = bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.json(envelope(413, 'Request body too large: the limit is 1 MB'), 413) });
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limit(c, next)));
 
-  // Fault injection (admin-controlled): latency, random 503s, a per-token rate limit.
+  // Fault injection (admin-controlled): latency and random 503s. The rate limit needs to know who is
+  // calling, so authentication applies it.
   app.use('/api/*', async (c, next) => {
     const f: Faults = deps.faults;
     if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
-    if (f.rateLimitPerMinute !== null) {
-      const key = (presentedToken(c) ?? clientIp(c)).split('.').slice(0, 2).join('.');
-      const now = deps.clock();
-      const w = rateWindows.get(key);
-      if (!w || now - w.start >= 60_000) rateWindows.set(key, { start: now, count: 1 });
-      else if (++w.count > f.rateLimitPerMinute) throw errors.rateLimited(Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)));
-    }
     if (f.errorRate > 0 && deps.random() < f.errorRate) throw new SandboxError(503, 'Service temporarily unavailable (injected fault)');
     await next();
   });
 
-  /** Authentication, then PAT rules, scope and owner permission, in that order. */
+  /** Counts a request against the injected rate limit, if one is set. */
+  function rateLimit(key: string, now: number): void {
+    const perMinute = deps.faults.rateLimitPerMinute;
+    if (perMinute === null) return;
+    const wait = deps.rateLimiter.hit(key, now, perMinute);
+    if (wait !== null) throw errors.rateLimited(wait);
+  }
+
+  /**
+   * Verifies the presented token. The rate limit counts a verified token by its id and a failure by
+   * the peer address: a presented id is whatever the caller makes up, so a window per presented id
+   * would never limit failures and would grow with every new id.
+   */
+  function verified(c: Ctx, now: number) {
+    let token;
+    try {
+      const presented = presentedToken(c);
+      if (presented === null) throw errors.missingAuth();
+      token = verifyToken(deps.db, presented, now);
+    } catch (e) {
+      rateLimit(`peer ${clientIp(c)}`, now);
+      throw e;
+    }
+    rateLimit(`token ${token.id}`, now);
+    return token;
+  }
+
+  /** Authentication (and the rate limit), then PAT rules, scope and owner permission, in that order. */
   function authenticate(c: Ctx, spec: Pick<RouteSpec, 'scope' | 'permission'> | null, v1: boolean): Caller {
-    const presented = presentedToken(c);
-    if (presented === null) throw errors.missingAuth();
     const now = deps.clock();
-    const token = verifyToken(deps.db, presented, now);
+    const token = verified(c, now);
     let access = null;
     if (token.personal) {
       if (!getSettings(deps.db).patEnabled) throw errors.patDisabled();
@@ -148,7 +189,7 @@ export function createApp(opts: AppOptions) {
     return c.json(envelope(404, 'HTTP 404 Not Found'), 404);
   });
 
-  app.route('/sandbox/admin', adminRouter({ deps, adminKey: opts.adminKey, reset: opts.reset, rateWindows }));
+  app.route('/sandbox/admin', adminRouter({ deps, adminKey: opts.adminKey, reset: opts.reset }));
 
   return { app, deps };
 }

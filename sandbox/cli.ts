@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseCorsOrigin } from './origins';
 import { startSandbox } from './server';
 
 const HELP = `Usage: npm run sandbox -- [options]
@@ -14,7 +15,9 @@ const HELP = `Usage: npm run sandbox -- [options]
   --seed <n>                 world seed (default 42)
   --world demo|large         demo world or ~10,000 hosts (new databases only)
   --zone-denials reject|filter  explicit foreign zone: 403 (default) or silently empty
-  --cors                     answer CORS preflights (off by default, like a real tenant)
+  --cors                     answer CORS for extension pages (chrome-extension://, moz-extension://);
+                             off by default, like a real tenant
+  --cors-origin <origin>     also answer CORS for this origin, e.g. http://localhost:5173 (repeatable; implies --cors)
   --demo-tokens              mint one fresh PAT per demo user, print them and write .sandbox/credentials.json
   --log                      print one line per request (method, path, status; never a query or header)
   --help`;
@@ -29,7 +32,7 @@ try {
   ({ values } = parseArgs({
     options: {
       port: { type: 'string' }, db: { type: 'string' }, 'admin-key': { type: 'string' }, seed: { type: 'string' },
-      world: { type: 'string' }, 'zone-denials': { type: 'string' }, cors: { type: 'boolean' },
+      world: { type: 'string' }, 'zone-denials': { type: 'string' }, cors: { type: 'boolean' }, 'cors-origin': { type: 'string', multiple: true },
       'demo-tokens': { type: 'boolean' }, log: { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
@@ -48,10 +51,15 @@ if (world !== 'demo' && world !== 'large') fail(`--world must be demo or large, 
 const zd = values['zone-denials'];
 if (zd !== undefined && zd !== 'reject' && zd !== 'filter') fail(`--zone-denials must be reject or filter, got "${zd}"`);
 
+const corsOrigins = (values['cors-origin'] ?? []).map((o) => {
+  const r = parseCorsOrigin(o);
+  return r.ok ? r.origin : fail(r.error);
+});
+
 const started = Date.now();
 const sandbox = await startSandbox({
   port: Number(portRaw), db: values.db ?? '.sandbox/sandbox.db', adminKey: values['admin-key'] ?? process.env.SANDBOX_ADMIN_KEY,
-  seed: Number(seedRaw), world, zoneDenials: zd, cors: values.cors, mintDemoTokens: values['demo-tokens'],
+  seed: Number(seedRaw), world, zoneDenials: zd, cors: values.cors, corsOrigins, mintDemoTokens: values['demo-tokens'],
   log: values.log ? (l) => console.log(l) : (l) => { if (l.startsWith('internal') || l.startsWith('note')) console.error(l); },
 }).catch((e: NodeJS.ErrnoException) => fail(e.code === 'EADDRINUSE' ? `port ${portRaw} is in use: pick another with --port` : e.message));
 

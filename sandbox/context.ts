@@ -4,6 +4,7 @@ import type { Role, UserAccess } from './identity';
 import type { TokenRow } from './tokens';
 import type { Scope } from '../lib/scopes';
 import type { World } from './world/world';
+import type { RateLimiter } from './rate-limit';
 
 export interface Faults { latencyMs: number; errorRate: number; rateLimitPerMinute: number | null }
 
@@ -15,6 +16,8 @@ export interface SandboxDeps {
   random: () => number;
   world: World;
   faults: Faults;
+  /** Windows of the injected rate limit (`faults.rateLimitPerMinute`). */
+  rateLimiter: RateLimiter;
   /** Server-side log sink (never given a secret). */
   log: (line: string) => void;
 }

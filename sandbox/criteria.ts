@@ -1,6 +1,12 @@
 import { badParameter } from './errors';
 
-/** `name("a","b"),other(x)`: criteria AND-ed, values OR-ed, values quoted with `~` escapes or bare. */
+const BARE_STOP = new Set([',', '(', ')', '"']);
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * `name("a","b"),other(x)`: criteria AND-ed, values OR-ed, values quoted with `~` escapes or bare.
+ * One pass over the input, no backtracking: selectors come straight from the query string.
+ */
 export function parseCriteria(input: string, param: string, allowed: readonly string[]): { name: string; values: string[] }[] {
   const out: { name: string; values: string[] }[] = [];
   let i = 0;
@@ -8,12 +14,13 @@ export function parseCriteria(input: string, param: string, allowed: readonly st
   const ws = () => { while (i < input.length && /\s/.test(input[i]!)) i++; };
   while (i < input.length) {
     ws();
-    const m = /^[A-Za-z]+/.exec(input.slice(i, i + 40));
-    if (!m) throw fail('expected a criterion name');
-    if (!allowed.includes(m[0])) throw fail(`unknown criterion "${m[0]}": use ${allowed.join(', ')}`);
-    i += m[0].length;
+    const start = i;
+    while (i < input.length && isLetter(input.charCodeAt(i))) i++;
+    const name = input.slice(start, i);
+    if (name === '') throw fail('expected a criterion name');
+    if (!allowed.includes(name)) { i = start; throw fail(`unknown criterion "${name.slice(0, 40)}": use ${allowed.join(', ')}`); }
     ws();
-    if (input[i] !== '(') throw fail(`expected "(" after ${m[0]}`);
+    if (input[i] !== '(') throw fail(`expected "(" after ${name}`);
     i++;
     const values: string[] = [];
     for (;;) {
@@ -29,17 +36,17 @@ export function parseCriteria(input: string, param: string, allowed: readonly st
         i++;
         values.push(v);
       } else {
-        const u = /^[^,()"\s]+/.exec(input.slice(i, i + 1000));
-        if (!u) throw fail(`expected a value in ${m[0]}(...)`);
-        values.push(u[0]);
-        i += u[0].length;
+        const from = i;
+        while (i < input.length && !BARE_STOP.has(input[i]!) && !/\s/.test(input[i]!)) i++;
+        if (i === from) throw fail(`expected a value in ${name}(...)`);
+        values.push(input.slice(from, i));
       }
       ws();
       if (input[i] === ',') { i++; continue; }
       if (input[i] === ')') { i++; break; }
-      throw fail(`expected "," or ")" in ${m[0]}(...)`);
+      throw fail(`expected "," or ")" in ${name}(...)`);
     }
-    out.push({ name: m[0], values });
+    out.push({ name, values });
     ws();
     if (i < input.length) {
       if (input[i] !== ',') throw fail('expected "," between criteria');

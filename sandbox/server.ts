@@ -18,6 +18,8 @@ export interface SandboxOptions {
   world?: WorldKind;
   zoneDenials?: 'reject' | 'filter';
   cors?: boolean;
+  /** Origins CORS answers besides extension pages (`--cors-origin`). */
+  corsOrigins?: string[];
   clock?: () => number;
   log?: (line: string) => void;
   /** Mint one fresh PAT per demo user (what `npm start` prints). */
@@ -33,6 +35,13 @@ export interface RunningSandbox {
   demoTokens: ReturnType<typeof mintStartupTokens>;
   close(): Promise<void>;
 }
+
+/**
+ * Request line and headers may take 1 MiB, like a body: Node's default (16 KiB) would answer a long
+ * selector with a bare 431 before the app sees it, so the parameter checks (and their error
+ * envelope) would never run on long input.
+ */
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 /** Seeds (or reopens) a database, ready for `createApp`. Shared by the server and in-process tests. */
 export function prepareDatabase(file: string, opts: { seed: number; world: WorldKind; now: number }) {
@@ -56,7 +65,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   if (opts.zoneDenials) putSettings(db, { zoneDenials: opts.zoneDenials });
   const adminKey = opts.adminKey ?? randomBytes(18).toString('base64url');
   const { app, deps } = createApp({
-    db, world, clock, adminKey, cors: opts.cors, log: opts.log,
+    db, world, clock, adminKey, cors: opts.cors, corsOrigins: opts.corsOrigins, log: opts.log,
     reset: () => {
       clearWorld(db);
       const fresh = loadOrSeedWorld(db, { seed, kind, now: clock() });
@@ -66,7 +75,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   });
   const demoTokens = opts.mintDemoTokens ? mintStartupTokens(db, clock()) : [];
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: '127.0.0.1', serverOptions: { maxHeaderSize: MAX_HEADER_BYTES } }, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

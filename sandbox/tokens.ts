@@ -136,7 +136,7 @@ export function touchToken(db: Db, row: TokenRow, now: number, ip: string): void
 export function updateToken(db: Db, id: string, now: number, patch: { name?: string; scopes?: Scope[]; enabled?: boolean }): void {
   immediate(db, () => {
     if (patch.name !== undefined || patch.scopes !== undefined) {
-      // modifiedDate follows name and scope changes, not enabling/disabling (dynatrace-api.md §3.2).
+      // modifiedDate follows name and scope changes, not enabling/disabling (docs/dynatrace-api-notes.md §3.2).
       prep(db, 'UPDATE tokens SET name = coalesce(?, name), scopes = coalesce(?, scopes), modified_at = ? WHERE id = ?')
         .run(patch.name ?? null, patch.scopes ? JSON.stringify(patch.scopes) : null, now, id);
     }

@@ -13,7 +13,7 @@ export function assertExplicitZones(deps: SandboxDeps, caller: Caller, names: It
   if (!visible || !caller.access) return;
   if (getSettings(deps.db).zoneDenials === 'filter') return;
   const user = caller.access.user.email;
+  // The denial repeats what was asked (a name or an id), never the name behind a foreign id.
   for (const name of names) if (!caller.access.zoneNames.has(name)) throw errors.zoneDenied(name, user);
-  const byId = new Map(deps.world.zones.map((z) => [z.id, z.name]));
-  for (const id of ids) if (!visible.has(id)) throw errors.zoneDenied(byId.get(id) ?? id, user);
+  for (const id of ids) if (!visible.has(id)) throw errors.zoneDenied(id, user);
 }

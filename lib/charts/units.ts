@@ -13,7 +13,15 @@ function trim(n: number, digits = 3): string {
   if (!Number.isFinite(n)) return String(n);
   const abs = Math.abs(n);
   const fixed = abs >= 100 ? n.toFixed(0) : abs >= 10 ? n.toFixed(1) : abs >= 1 ? n.toFixed(2) : n.toPrecision(digits);
-  return fixed.includes('.') && !fixed.includes('e') ? fixed.replace(/\.?0+$/, '') : fixed;
+  return fixed.includes('.') && !fixed.includes('e') ? withoutTrailingZeros(fixed) : fixed;
+}
+
+/** `1.50` → `1.5`, `2.00` → `2`: trailing zeros of a fixed-point string, and the point if nothing follows it. */
+function withoutTrailingZeros(fixed: string): string {
+  let end = fixed.length;
+  while (fixed[end - 1] === '0') end--;
+  if (fixed[end - 1] === '.') end--;
+  return fixed.slice(0, end);
 }
 
 function scale(value: number, steps: [number, string][]): string {

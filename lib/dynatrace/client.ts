@@ -1,5 +1,5 @@
 /**
- * The Dynatrace Environment API v2 client (issue 5), built on ofetch.
+ * The Dynatrace Environment API v2 client, built on ofetch.
  *
  * ofetch does the request plumbing (JSON bodies, headers, reading the body); its own retry and timeout are off
  * because the rules here are stricter than its defaults: GET-only retries on 429/502/503/504 and network errors,

@@ -1,5 +1,6 @@
 /**
- * Parsing of the "Environment URL" a user types or pastes (dynatrace-api.md §0.1).
+ * Parsing of the "Environment URL" a user types or pastes (the base URLs are listed in
+ * docs/dynatrace-api-notes.md, "Base URLs").
  *
  * Accepted forms:
  * - SaaS: `https://<id>.live.dynatrace.com`
@@ -10,7 +11,8 @@
  *
  * The API token travels to this origin in a header, so the rules are strict: https everywhere but loopback, no
  * credentials, query or fragment in the URL. What users commonly paste after the environment (`/api/v2/...`,
- * trailing slashes) is stripped.
+ * trailing slashes, the trailing dot of a fully qualified host) is stripped. A host that imitates a Dynatrace
+ * address is valid here; `checkEnvironmentUrl` (look-alike-host.ts) adds a `warning` for it.
  */
 import { isLoopbackHost } from './loopback';
 
@@ -28,6 +30,13 @@ export interface EnvironmentUrl {
   readonly kind: EnvironmentKind;
   /** The environment id when the URL names one (SaaS host label or `/e/<id>`). */
   readonly environmentId?: string;
+  /**
+   * Set by `checkEnvironmentUrl` when the host imitates a Dynatrace address without being one
+   * (look-alike letters such as a Cyrillic `а`, `abc.live.dynatrace.com.evil.io`, `dynatrace-live.com`):
+   * a sentence for the user naming the host and what it imitates. The URL is still valid; the user
+   * decides. `parseEnvironmentUrl` never sets it.
+   */
+  readonly warning?: string;
 }
 
 /** Stable codes for the UI; `message` is the sentence to show. */
@@ -66,6 +75,13 @@ const PLATFORM_HOST = /^([a-z0-9]+)\.apps\.dynatrace\.com$/;
 /** Environment ids: SaaS ids are short lowercase words, Managed ids are UUIDs. */
 const ENV_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** A scan rather than `/\/+$/`, which restarts at every slash of a long run (quadratic on pasted junk). */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
 /**
  * Parses an environment URL. Never throws; the error message is written for the user and never repeats a
  * password or query string the input may contain.
@@ -100,7 +116,13 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
     return fail('fragment', 'Remove the part from "#" from the environment URL.');
   }
 
+  // `abc.live.dynatrace.com.` (a fully qualified name) is the same host: drop the root's dot, so the
+  // SaaS, platform and loopback rules see it and the origin the token goes to has one spelling.
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
   const host = url.hostname;
+  if (host === '' || host.startsWith('.') || host.endsWith('.') || host.includes('..')) {
+    return fail('invalid', 'The host name has an empty part (two dots in a row). Example: https://abc12345.live.dynatrace.com');
+  }
   const loopback = isLoopbackHost(host);
   const platform = PLATFORM_HOST.exec(host);
   if (platform?.[1] !== undefined) {
@@ -116,10 +138,9 @@ export function parseEnvironmentUrl(input: string): EnvironmentUrlResult {
   }
 
   // Strip what users paste after the environment root: trailing slashes and anything from /api on.
-  let path = url.pathname.replace(/\/+$/, '');
+  let path = withoutTrailingSlashes(url.pathname);
   const apiAt = path.search(/\/api(\/|$)/i);
-  if (apiAt >= 0) path = path.slice(0, apiAt);
-  path = path.replace(/\/+$/, '');
+  if (apiAt >= 0) path = withoutTrailingSlashes(path.slice(0, apiAt));
 
   let environmentId: string | undefined;
   if (path !== '') {

@@ -3,8 +3,8 @@
  *
  * Every failure of a Dynatrace call (HTTP error, network, deadline, abort, redirect, unusable body) becomes an
  * {@link ApiError} with a `kind` the UI can explain, via {@link toApiError}. Real Dynatrace messages and the
- * sandbox's product-decided messages (product.md §4.2) are decoded by stable, case-insensitive phrases; unknown
- * messages fall back to a kind by status.
+ * sandbox's decided messages (docs/sandbox-behaviour.md, "Decided responses") are decoded by stable,
+ * case-insensitive phrases; unknown messages fall back to a kind by status.
  *
  * Secrets: an ApiError never holds headers, request options or the original `fetch` error (whose request options
  * carry the `Authorization` header). Every string it keeps is redacted on construction, with the known secrets of
@@ -16,7 +16,7 @@ import { type HeaderReader, serverRequestedDelayMs } from './retry';
 import type { ConstraintViolation } from './types';
 
 /**
- * What went wrong, for the UI. Two kinds beyond the issue's list, by choice:
+ * What went wrong, for the UI. Two kinds are this client's own, named by no server message:
  * - `forbidden`: a 403 whose message is none of the known ones. Calling it `owner-permission` would send users to
  *   their administrator for what may be a scope, a v1 route or something new.
  * - `redirect`: the environment answered with a redirect the client will not follow with the token (to another
@@ -197,7 +197,7 @@ const QUOTED = `${Q}([^'"\u2018\u2019\u201c\u201d]*)${Q}`;
 
 const RE = {
   missingScope: /missing required scope/i,
-  useOneOf: /use one of:\s*([\s\S]*)$/i,
+  useOneOf: /use one of:/i,
   zone: new RegExp(`management zone\\s+${QUOTED}\\s+is not accessible(?:\\s+to user\\s+${QUOTED})?`, 'i'),
   ownerPermission: new RegExp(`user\\s+${QUOTED}\\s+lacks the permission\\s+${QUOTED}`, 'i'),
   patV1: /personal access tokens? can only be used with (?:the )?api v2/i,
@@ -213,8 +213,9 @@ const RE = {
  * without titles (`Use one of: ExternalSyntheticIntegration`). Commas inside a title's parentheses are kept.
  */
 export function parseMissingScopes(message: string): MissingScope[] {
-  const list = RE.useOneOf.exec(message)?.[1];
-  if (list === undefined) return [];
+  const at = RE.useOneOf.exec(message);
+  if (at === null) return [];
+  const list = message.slice(at.index + at[0].length);
   const items: string[] = [];
   let depth = 0;
   let current = '';
@@ -229,13 +230,34 @@ export function parseMissingScopes(message: string): MissingScope[] {
   items.push(current);
   const scopes: MissingScope[] = [];
   for (const raw of items) {
-    const m = /^\s*([^\s()]+?)\.?\s*(?:\((.*)\))?\s*\.?\s*$/s.exec(raw);
-    const name = m?.[1];
-    if (name === undefined || name === '') continue;
-    const title = m?.[2]?.trim();
-    scopes.push(title === undefined || title === '' ? { name } : { name, title });
+    const scope = parseScopeItem(raw);
+    if (scope !== undefined) scopes.push(scope);
   }
   return scopes;
+}
+
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && ch.trim() === '';
+
+/**
+ * One item of the list: `name`, `name (title)`, either with a closing period. The name runs up to
+ * whitespace or `(` (periods at its end are punctuation); the title spans from the first `(` to the
+ * last `)`. Anything else after the name makes the item unreadable. A scan, not a regex: the message
+ * comes from the server, and the equivalent pattern backtracked cubically on runs of whitespace.
+ */
+function parseScopeItem(raw: string): MissingScope | undefined {
+  const item = raw.trim();
+  let end = 0;
+  while (end < item.length && item[end] !== '(' && item[end] !== ')' && !isSpace(item[end])) end++;
+  let nameEnd = end;
+  while (nameEnd > 0 && item[nameEnd - 1] === '.') nameEnd--;
+  const name = item.slice(0, nameEnd);
+  if (name === '') return undefined;
+  let rest = item.slice(end).trim();
+  if (rest.endsWith('.')) rest = rest.slice(0, -1).trimEnd();
+  if (rest === '') return { name };
+  if (!rest.startsWith('(') || !rest.endsWith(')')) return undefined;
+  const title = rest.slice(1, -1).trim();
+  return title === '' ? { name } : { name, title };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

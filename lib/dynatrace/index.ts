@@ -7,6 +7,7 @@ export { API_ERROR_KINDS, ApiError, isApiError, parseMissingScopes, toApiError }
 export { describeApiError } from '../failure/describe';
 export type { ApiErrorContext, ApiErrorInit, ApiErrorKind, ApiErrorReason, ApiErrorSource, MissingScope } from './errors';
 export { isLoopbackHost, parseEnvironmentUrl } from './environment-url';
+export { checkEnvironmentUrl, lookAlikeWarning } from './look-alike-host';
 export type { EnvironmentKind, EnvironmentUrl, EnvironmentUrlError, EnvironmentUrlErrorCode, EnvironmentUrlResult } from './environment-url';
 export { DEFAULT_MAX_PAGES, paginate, paginateItems } from './paginate';
 export type { PaginateOptions } from './paginate';

@@ -1,5 +1,5 @@
 /**
- * Cursor paging over `nextPageKey` (dynatrace-api.md §0.2, reliability-security.md #11).
+ * Cursor paging over `nextPageKey` (docs/dynatrace-api-notes.md §0.2).
  *
  * Follow-up pages send only the key (the caller's `fetchPage` decides what accompanies it; Problems repeats
  * `fields`). Paging stops on a `null`/absent key, and fails with `bad-response` when the server repeats a key

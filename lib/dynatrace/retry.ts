@@ -1,5 +1,5 @@
 /**
- * Retry policy of the client (reliability-security.md #9, dynatrace-api.md §2.3): GET only, on 429/502/503/504
+ * Retry policy of the client (what servers send: docs/dynatrace-api-notes.md §2.3): GET only, on 429/502/503/504
  * and network errors, at most 3 retries, waiting what the server asks for (`Retry-After`, or the deprecated
  * `X-RateLimit-Reset`) and otherwise full-jitter exponential backoff.
  */

@@ -1,5 +1,5 @@
 /**
- * Dynatrace access-token format helpers (dynatrace-api.md §1.1).
+ * Dynatrace access-token format helpers (docs/dynatrace-api-notes.md §1.1).
  *
  * A token is `<prefix>.<public>.<secret>`: the prefix `dt0c01` marks classic API tokens and personal access
  * tokens, the public part is 24 and the secret 64 characters of `[A-Z0-9]`. The token id (`prefix.public`) is what

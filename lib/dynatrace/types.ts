@@ -1,6 +1,6 @@
 /**
  * The types the client speaks: the generated OpenAPI types (`generated/api-v2.ts`, spec 1.254) with corrections
- * where real answers differ from the spec (dynatrace-api.md §2.1, §5.4, §11):
+ * where real answers differ from the spec (docs/dynatrace-api-notes.md §2.1, §5.4, §11):
  * - `nextPageKey` is sent as `null` on the last page (spec: optional string);
  * - metric `values` contain `null` for empty slots, and the remainder series of a "top X" query has `null`
  *   dimensions (spec: `number[]`, `string[]`);
@@ -73,7 +73,7 @@ export interface IngestInvalidLine {
   error?: string;
 }
 
-/** Answer of `POST /metrics/ingest` (202 and 400), absent from the 1.254 spec (dynatrace-api.md §5.5). */
+/** Answer of `POST /metrics/ingest` (202 and 400), absent from the 1.254 spec (docs/dynatrace-api-notes.md §5.5). */
 export interface ValidationResponse {
   linesOk?: number;
   linesInvalid?: number;

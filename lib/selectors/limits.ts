@@ -40,8 +40,16 @@ function violation(parameter: LimitedParameter, message: string, offset: number)
   return { ok: false, error: { parameter, message, offset } };
 }
 
-/** `5000` → `5,000`, without depending on the runtime's locale data. */
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+/** `5000` → `5,000` (a whole, non-negative number), without depending on the runtime's locale data. */
+function count(n: number): string {
+  const digits = String(n);
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
 
 /**
  * Checks a metric query's selectors against the documented limits: at most 10 metrics, a metric

@@ -1,5 +1,5 @@
 /**
- * Dynatrace timeframe values (dynatrace-api.md §0.2): epoch milliseconds, ISO-like dates (zone optional,
+ * Dynatrace timeframe values (docs/dynatrace-api-notes.md §0.2): epoch milliseconds, ISO-like dates (zone optional,
  * UTC assumed; a space may replace `T`; seconds and fractions optional) and relative `now-2h`, `now+14d`,
  * `now-1d/d` (aligned down to the unit). Shared by the sandbox (evaluation) and the dashboard (validation).
  */

@@ -39,9 +39,11 @@ export function getCustomMetric(db: Db, key: string): CustomMetric | undefined {
   return toMetric(r, dims);
 }
 
-/** Distinct values per dimension key (for `dimensionCardinalities`). */
-export function customCardinalities(db: Db, key: string): { key: string; estimate: number; series: number } [] {
-  const series = (db.prepare('SELECT dims FROM custom_series WHERE metric_key = ?').all(key) as { dims: string }[]).map((r) => JSON.parse(r.dims) as Record<string, string>);
+/** Distinct values per dimension key (for `dimensionCardinalities`), over the series `keep` lets through. */
+export function customCardinalities(db: Db, key: string, keep: (dims: Record<string, string>) => boolean = () => true): { key: string; estimate: number; series: number }[] {
+  const series = (db.prepare('SELECT dims FROM custom_series WHERE metric_key = ?').all(key) as { dims: string }[])
+    .map((r) => JSON.parse(r.dims) as Record<string, string>)
+    .filter(keep);
   const m = getCustomMetric(db, key);
   return (m?.dimensions ?? []).map((k) => ({ key: k, estimate: new Set(series.map((s) => s[k]).filter((v) => v !== undefined)).size, series: series.length }));
 }

@@ -1,10 +1,10 @@
 /**
  * One view of built-in and ingested metrics for the routes and the query engine, and their
- * `MetricDescriptor` representation (dynatrace-api.md §5.3), including descriptors of keys with
+ * `MetricDescriptor` representation (docs/dynatrace-api-notes.md §5.3), including descriptors of keys with
  * transformations (`builtin:host.disk.avail:names`, `…:splitBy()`).
  */
 import type { Db } from '../db/database';
-import type { World } from '../world/world';
+import type { EntityRecord, World } from '../world/world';
 import { typeOfDimensionKey } from '../world/world';
 import type { Transformation } from '../../lib/selectors/metric-ast';
 import { BUILTIN_BY_ID, BUILTIN_METRICS, type AggregationType, type BuiltinMetric, type DimensionDef } from './builtin';
@@ -64,7 +64,7 @@ export function hasEntityDimension(def: MetricDef): boolean {
   return def.dimensions.some((d) => d.type === 'ENTITY');
 }
 
-/** Parent dimension added by `:parents` (dynatrace-api.md §6.2), for the entity types of this world. */
+/** Parent dimension added by `:parents` (docs/dynatrace-api-notes.md §6.2), for the entity types of this world. */
 export const PARENT_OF: Record<string, { key: string; relation: string }> = {
   'dt.entity.process_group_instance': { key: 'dt.entity.host', relation: 'isProcessOf' },
   'dt.entity.disk': { key: 'dt.entity.host', relation: 'isDiskOf' },
@@ -93,20 +93,37 @@ export function transformDescriptor(def: MetricDef, transformations: readonly Tr
   return { dimensions: dims, aggregated };
 }
 
-function cardinalities(db: Db, world: World, def: MetricDef): { key: string; estimate: number; relative: number }[] {
+/**
+ * `dimensionCardinalities` over the tuples the caller can query: a zone-restricted caller counts the
+ * entities of its zones, never the environment's (the count would tell how much it cannot see).
+ * Custom series follow the query engine's rule: every entity they name must be visible, and a
+ * series naming no entity belongs to no zone.
+ */
+function cardinalities(db: Db, world: World, def: MetricDef, visible: Set<string> | null): { key: string; estimate: number; relative: number }[] {
+  const sees = (e: EntityRecord | undefined) => visible === null || (e !== undefined && e.zoneIds.some((z) => visible.has(z)));
   if (def.custom) {
-    return customCardinalities(db, def.metricId).map((c) => ({ key: c.key, estimate: c.estimate, relative: c.series ? Math.min(100, (100 * c.estimate) / c.series) : 0 }));
+    const entityKeys = def.dimensions.filter((d) => d.type === 'ENTITY').map((d) => d.key);
+    const keep = (dims: Record<string, string>) => {
+      const named = entityKeys.filter((k) => dims[k] !== undefined);
+      return visible === null || (named.length > 0 && named.every((k) => sees(world.byId.get(dims[k]!))));
+    };
+    return customCardinalities(db, def.metricId, keep).map((c) => ({ key: c.key, estimate: c.estimate, relative: c.series ? Math.min(100, (100 * c.estimate) / c.series) : 0 }));
   }
-  const tuples = def.builtin!.primaryType ? (world.byType.get(def.builtin!.primaryType as never)?.length ?? 0) * (def.metricId.includes('apdex') ? 2 : 1) : def.dimensions.length ? 5 : 1;
+  const count = (type: string) => (world.byType.get(type as never) ?? []).filter(sees).length;
+  const primary = def.builtin!.primaryType;
+  const tuples = primary ? count(primary) * (def.metricId.includes('apdex') ? 2 : 1) : def.dimensions.length ? 5 : 1;
   return def.dimensions.map((d) => {
     const type = typeOfDimensionKey(d.key);
-    const estimate = type ? (world.byType.get(type)?.length ?? 0) : d.key === 'User type' ? 2 : 5;
+    const estimate = type ? count(type) : d.key === 'User type' ? 2 : 5;
     return { key: d.key, estimate, relative: tuples ? Math.min(100, (100 * estimate) / tuples) : 0 };
   });
 }
 
-/** The full `MetricDescriptor`; `metricId` and the dimensions reflect the transformations given. */
-export function descriptorJson(db: Db, world: World, def: MetricDef, now: number, metricId = def.metricId, transformations: readonly Transformation[] = []): Record<string, unknown> {
+/**
+ * The full `MetricDescriptor`; `metricId` and the dimensions reflect the transformations given.
+ * `visible`: the caller's zones (null = unrestricted), for the cardinalities.
+ */
+export function descriptorJson(db: Db, world: World, visible: Set<string> | null, def: MetricDef, now: number, metricId = def.metricId, transformations: readonly Transformation[] = []): Record<string, unknown> {
   const t = transformDescriptor(def, transformations);
   const b = def.builtin;
   const agg = t.aggregated ? { aggregationTypes: ['auto', 'value'], defaultAggregation: { type: 'value' } } : {
@@ -125,6 +142,6 @@ export function descriptorJson(db: Db, world: World, def: MetricDef, now: number
     rootCauseRelevant: b?.rootCauseRelevant ?? false, impactRelevant: b?.impactRelevant ?? false,
     latency: 1, scalar: false, resolutionInfSupported: true,
     ...(b?.unitDisplayFormat ? { unitDisplayFormat: b.unitDisplayFormat } : {}),
-    dimensionCardinalities: cardinalities(db, world, def).filter((c) => t.dimensions.some((d) => d.key === c.key)),
+    dimensionCardinalities: cardinalities(db, world, def, visible).filter((c) => t.dimensions.some((d) => d.key === c.key)),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Evaluates a parsed metric selector (dynatrace-api.md §5.4, §6) over built-in (generated) and
+ * Evaluates a parsed metric selector (docs/dynatrace-api-notes.md §5.4, §6) over built-in (generated) and
  * ingested metrics.
  *
  * A result is a set of tuples (dimension map + data). Before a time aggregation the data are slot
@@ -8,8 +8,8 @@
  * them into numbers. Generated statistics are computed lazily per tuple, so a filter on a dimension
  * never generates the series it drops.
  *
- * Decisions where the documentation is silent: after aggregation, merging tuples combines values
- * by the aggregation applied (sum/count add, min/max keep extremes, the rest average); `:delta`
+ * Decisions where the documentation is silent (docs/sandbox-behaviour.md, "Metrics"): after
+ * aggregation, merging tuples combines values by the aggregation applied (sum/count add, min/max keep extremes, the rest average); `:delta`
  * nulls the first point; `:rollup` only sees slots inside the timeframe; tuples without any data in
  * the timeframe are left out; `:fold` and `:last` put their single point at the end of the last
  * slot; `:delta`, `:rate`, `:default` apply the default aggregation first when none was applied.

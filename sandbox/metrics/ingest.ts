@@ -1,5 +1,5 @@
 /**
- * `POST /api/v2/metrics/ingest`: the metric ingestion line protocol (dynatrace-api.md §5.5).
+ * `POST /api/v2/metrics/ingest`: the metric ingestion line protocol (docs/dynatrace-api-notes.md §5.5).
  *
  *   metric.key[,dim=value,dim="quoted value"] <payload> [timestamp-ms]
  *   payload: 55 | gauge,45 | gauge,min=1,max=3,sum=4,count=2 | count,delta=5
@@ -34,7 +34,8 @@ const UNITS = ['Bit', 'BitPerSecond', 'BitPerMinute', 'BitPerHour', 'Byte', 'Kil
   'KiloBytePerSecond', 'MegaBytePerSecond', 'Count', 'PerSecond', 'PerMinute', 'PerHour', 'Percent', 'Promille', 'Ratio', 'NanoSecond',
   'MicroSecond', 'MilliSecond', 'Second', 'Minute', 'Hour', 'Day', 'Week', 'Cores', 'MilliCores', 'Unspecified', 'NotApplicable'];
 const UNIT_BY_LOWER = new Map(UNITS.map((u) => [u.toLowerCase(), u]));
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+/** `12`, `1.`, `1.5`, `.5`, with an exponent; each digit run has one way to match (no backtracking). */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
 
 function excerpt(line: string): string {
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
@@ -192,7 +193,7 @@ function metadata(line: string): Parsed {
 
 /** Parses one line; throws LineError with a message for the response. */
 export function parseLine(raw: string, now: number): Parsed {
-  const line = raw.replace(/\s+$/, '');
+  const line = raw.trimEnd();
   if (line.trim() === '') return { kind: 'skip' };
   if (line.startsWith('#')) return /^#(\s|$)/.test(line) ? { kind: 'skip' } : metadata(line);
   const s = new Scanner(line);

@@ -1,5 +1,5 @@
 /**
- * The time axis of a metric query (dynatrace-api.md §5.4): `resolution` as a point count, a time
+ * The time axis of a metric query (docs/dynatrace-api-notes.md §5.4): `resolution` as a point count, a time
  * span or `Inf`, slots aligned to multiples of their length (epoch based), timestamps at slot ends,
  * a 1-minute floor and at most 10,080 points per series.
  */

@@ -13,7 +13,6 @@ interface AdminOptions {
   deps: SandboxDeps;
   adminKey: string;
   reset?: () => World;
-  rateWindows: Map<string, unknown>;
 }
 
 function sameKey(a: string, b: string): boolean {
@@ -31,7 +30,7 @@ function expiry(deps: SandboxDeps, raw: unknown): number | null {
 }
 
 /** `/sandbox/admin/*`: sandbox-only administration, `Authorization: Bearer <admin key>`. */
-export function adminRouter({ deps, adminKey, reset, rateWindows }: AdminOptions) {
+export function adminRouter({ deps, adminKey, reset }: AdminOptions) {
   const r = new Hono<Env>();
   r.use('*', async (c, next) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
@@ -97,19 +96,19 @@ export function adminRouter({ deps, adminKey, reset, rateWindows }: AdminOptions
     const rate = body.rateLimitPerMinute === null ? null : num('rateLimitPerMinute', 1, 1_000_000);
     if (latencyMs !== undefined) deps.faults.latencyMs = latencyMs;
     if (errorRate !== undefined) deps.faults.errorRate = errorRate;
-    if (rate !== undefined) { deps.faults.rateLimitPerMinute = rate; rateWindows.clear(); }
+    if (rate !== undefined) { deps.faults.rateLimitPerMinute = rate; deps.rateLimiter.clear(); }
     return c.json(deps.faults);
   });
   r.delete('/faults', (c) => {
     Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null });
-    rateWindows.clear();
+    deps.rateLimiter.clear();
     return c.body(null, 204);
   });
   r.post('/reset', (c) => {
     if (!reset) throw new SandboxError(501, 'Reset is not available in this app instance');
     deps.world = reset();
     Object.assign(deps.faults, { latencyMs: 0, errorRate: 0, rateLimitPerMinute: null });
-    rateWindows.clear();
+    deps.rateLimiter.clear();
     return c.body(null, 204);
   });
   return r;

@@ -1,17 +1,18 @@
 /**
- * Metrics API v2 (dynatrace-api.md §5): descriptors (list and by key, keys may carry
+ * Metrics API v2 (docs/dynatrace-api-notes.md §5): descriptors (list and by key, keys may carry
  * transformations), data points (`/metrics/query`, JSON or CSV) and ingest (line protocol).
  *
  * Zones: series only contain tuples whose entities are in the caller's zones; a metric without an
  * entity dimension (environment-wide data such as DDU consumption) needs environment-wide access,
- * so a zone-restricted PAT gets a 403 naming its owner (product.md §4.2: the sandbox's decision).
+ * so a zone-restricted PAT gets a 403 naming its owner (the sandbox's decision: docs/sandbox-behaviour.md,
+ * "Decided responses").
  * An explicit foreign zone in `mzSelector`, `entitySelector` or `in(…,entitySelector(…))` answers
  * 403 in `reject` mode and an empty result in `filter` mode.
  */
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { parseCriteria } from '../criteria';
-import { badParameter, SandboxError } from '../errors';
+import { badParameter, SandboxError, type ParameterLocation } from '../errors';
 import { nextPageKeyFor, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
@@ -56,7 +57,7 @@ function csvTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** Columns `metricId,<dimension keys…>,time,value` (dynatrace-api.md §5.4); a null value is an empty cell. */
+/** Columns `metricId,<dimension keys…>,time,value` (docs/dynatrace-api-notes.md §5.4); a null value is an empty cell. */
 function toCsv(results: ResultJson[], header: boolean): string {
   const keys: string[] = [];
   for (const r of results) for (const d of r.data) for (const k of Object.keys(d.dimensionMap)) if (!keys.includes(k)) keys.push(k);
@@ -106,6 +107,25 @@ function splitTopLevel(s: string): string[] {
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
+/** The ingestion protocol allows keys of 3 to 255 characters, so a longer key names no metric: a 400, not a 404. */
+const MAX_KEY_LENGTH = 255;
+
+function assertKeyLength(key: string, param: string, where: ParameterLocation = 'QUERY'): void {
+  if (key.length > MAX_KEY_LENGTH) {
+    throw badParameter(param, `metric keys are at most ${MAX_KEY_LENGTH} characters long; "${key.slice(0, 40)}…" has ${key.length}`, where);
+  }
+}
+
+/** Every metric key of an expression (operands of arithmetic and transformed sub-expressions included). */
+function metricKeys(expr: MetricExpression): string[] {
+  switch (expr.kind) {
+    case 'metric': return [...expr.keys];
+    case 'transformed': case 'negate': return metricKeys(expr.operand);
+    case 'binary': return [...metricKeys(expr.left), ...metricKeys(expr.right)];
+    case 'number': return [];
+  }
+}
+
 interface Listed { def: MetricDef; metricId: string; transformations: readonly Transformation[] }
 
 /** Metric list selector: keys, sibling groups, trailing wildcards (`builtin:host.*`) and a few transformations. */
@@ -124,6 +144,7 @@ function selectForList(all: MetricDef[], selector: string): Listed[] {
       const bad = expr.transformations.find((t) => !LIST_TRANSFORMATIONS.includes(t.name));
       if (bad) throw badParameter('metricSelector', `The transformation "${bad.name}" cannot be used when listing metrics; use an aggregation, merge, parents or splitBy`);
       for (const key of expr.keys) {
+        assertKeyLength(key, 'metricSelector');
         const def = all.find((d) => d.metricId === key);
         if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
         const metricId = expr.transformations.length ? formatMetricSelector({ expressions: [{ kind: 'metric', keys: [key], transformations: expr.transformations }] }) : key;
@@ -176,10 +197,11 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   }
   const page = listed.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'metrics', caller.token.id, pageSize, listed.length);
+  const visible = visibleZoneIds(caller);
   return c.json({
     totalCount: listed.length, nextPageKey,
     metrics: page.map((l) => {
-      const full = descriptorJson(deps.db, deps.world, l.def, now, l.metricId, l.transformations);
+      const full = descriptorJson(deps.db, deps.world, visible, l.def, now, l.metricId, l.transformations);
       return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'metricId' || fields.has(k)));
     }),
   });
@@ -187,7 +209,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
 
 // ---- GET /metrics/{metricKey} ----------------------------------------------------------------------
 
-function descriptor(c: Ctx, deps: SandboxDeps): Response {
+function descriptor(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   negotiate(c, false);
   const raw = c.req.param('metricKey')!;
   const parsed = parseMetricSelector(raw);
@@ -197,10 +219,11 @@ function descriptor(c: Ctx, deps: SandboxDeps): Response {
     throw badParameter('metricKey', 'A descriptor is available for one metric key (with transformations); metric expressions and sibling groups are not supported here', 'PATH');
   }
   const key = expr!.keys[0]!;
+  assertKeyLength(key, 'metricKey', 'PATH');
   const def = resolveMetric(deps.db, key);
   if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
   const metricId = expr!.transformations.length ? formatMetricSelector({ expressions: [expr!] }) : key;
-  return c.json(descriptorJson(deps.db, deps.world, def, deps.clock(), metricId, expr!.transformations));
+  return c.json(descriptorJson(deps.db, deps.world, visibleZoneIds(caller), def, deps.clock(), metricId, expr!.transformations));
 }
 
 // ---- GET /metrics/query ----------------------------------------------------------------------------
@@ -235,6 +258,7 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   if (!limits.ok) throw badParameter(limits.error.parameter, `${limits.error.message} (at position ${limits.error.offset + 1})`);
   const parsed = parseMetricSelector(selector);
   if (!parsed.ok) throw badParameter('metricSelector', `${parsed.error.message} (at position ${parsed.error.offset + 1})`);
+  for (const expr of parsed.value.expressions) for (const key of metricKeys(expr)) assertKeyLength(key, 'metricSelector');
   const now = deps.clock();
   const tf = resolveTimeframe(q('from'), q('to'), now, 'now-2h');
   if (!tf.ok) throw badParameter(tf.parameter, tf.error);

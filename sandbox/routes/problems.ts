@@ -7,7 +7,7 @@ import { assertExplicitZones } from '../zones';
 import { parseCriteria } from '../criteria';
 import { evaluateEntitySelector, isVisible } from '../query/entities';
 import { entitySelectorParam } from './entities';
-import type { ProblemRecord } from '../world/problems';
+import type { ProblemRecord } from '../world/records';
 import type { World } from '../world/world';
 import { resolveTimeframe } from '../../lib/time/timeframe';
 
@@ -31,24 +31,38 @@ function stub(world: World, id: string) {
   return { entityId: { id, type: e?.type ?? id.split('-')[0] }, name: e?.displayName ?? id };
 }
 
-function matches(p: ProblemRecord, world: World, c: { name: CriterionName; values: string[] }): boolean {
+/**
+ * What of a problem the caller can see. A problem spanning zones is listed for a user of any of
+ * them, but its filters match only through the visible entities and zones: otherwise
+ * `affectedEntities("<foreign id>")` would confirm what a visible problem involves elsewhere.
+ */
+interface View { entity: (id: string) => boolean; zone: (id: string) => boolean }
+
+function viewOf(world: World, visible: Set<string> | null): View {
+  if (visible === null) return { entity: () => true, zone: () => true };
+  return { entity: (id) => { const e = world.byId.get(id); return !!e && isVisible(e, visible); }, zone: (z) => visible.has(z) };
+}
+
+function matches(p: ProblemRecord, world: World, view: View, c: { name: CriterionName; values: string[] }): boolean {
   const v = c.values;
+  const affected = () => p.affected.filter(view.entity);
+  const zones = () => p.zoneIds.filter(view.zone);
   switch (c.name) {
     case 'status': return (p.endTime === -1) === (v[0]!.toLowerCase() === 'open');
     case 'severityLevel': return v.includes(p.severityLevel);
     case 'impactLevel': return v.includes(p.impactLevel);
-    case 'rootCauseEntity': return p.rootCause !== null && v.includes(p.rootCause);
-    case 'managementZoneIds': return p.zoneIds.some((z) => v.includes(z));
-    case 'managementZones': return p.zoneIds.some((z) => v.some((n) => (world.zoneById.get(z)?.name ?? '').toLowerCase().includes(n.toLowerCase())));
-    case 'impactedEntities': return p.impacted.some((id) => v.includes(id));
-    case 'affectedEntities': return p.affected.some((id) => v.includes(id));
-    case 'affectedEntityTypes': return p.affected.some((id) => v.includes(world.byId.get(id)?.type ?? ''));
+    case 'rootCauseEntity': return p.rootCause !== null && view.entity(p.rootCause) && v.includes(p.rootCause);
+    case 'managementZoneIds': return zones().some((z) => v.includes(z));
+    case 'managementZones': return zones().some((z) => v.some((n) => (world.zoneById.get(z)?.name ?? '').toLowerCase().includes(n.toLowerCase())));
+    case 'impactedEntities': return p.impacted.filter(view.entity).some((id) => v.includes(id));
+    case 'affectedEntities': return affected().some((id) => v.includes(id));
+    case 'affectedEntityTypes': return affected().some((id) => v.includes(world.byId.get(id)?.type ?? ''));
     case 'problemId': return v.includes(p.problemId);
     case 'displayId': return v.includes(p.displayId);
-    case 'entityTags': return p.affected.some((id) => world.byId.get(id)?.tags.some((t) => v.some((f) => f === t.stringRepresentation || f === t.key)));
+    case 'entityTags': return affected().some((id) => world.byId.get(id)?.tags.some((t) => v.some((f) => f === t.stringRepresentation || f === t.key)));
     case 'text': {
       const q = v[0]!.toLowerCase();
-      return p.title.toLowerCase().includes(q) || p.displayId.toLowerCase().includes(q) || p.affected.some((id) => id.toLowerCase().includes(q));
+      return p.title.toLowerCase().includes(q) || p.displayId.toLowerCase().includes(q) || affected().some((id) => id.toLowerCase().includes(q));
     }
     case 'underMaintenance': return v[0] !== 'true';
   }
@@ -123,10 +137,11 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const sort = query.sort ?? '-startTime';
   const keys = sort.split(',').map((s) => s.trim());
   for (const k of keys) if (!/^[+-]?(status|startTime|relevance)$/.test(k)) throw badParameter('sort', 'sort takes status, startTime or relevance, optionally prefixed with + or -');
+  const view = viewOf(world, visible);
   let all = world.problems.filter((p) =>
     (!visible || p.zoneIds.some((z) => visible.has(z)))
     && p.startTime <= tf.value.to && (p.endTime === -1 || p.endTime >= tf.value.from)
-    && criteria.every((x) => matches(p, world, x))
+    && criteria.every((x) => matches(p, world, view, x))
     && (!entityIds || p.affected.some((id) => entityIds!.has(id))));
   all = [...all].sort((a, b) => {
     for (const k of keys) {

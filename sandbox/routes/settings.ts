@@ -8,6 +8,8 @@ import { getSettings, putSettings } from '../settings';
 export const TOKEN_SETTINGS = 'builtin:tokens.token-settings';
 export const MANAGEMENT_ZONES = 'builtin:management-zones';
 const SCHEMAS = [TOKEN_SETTINGS, MANAGEMENT_ZONES];
+/** `builtin:management-zones`, `app:my.app:schema`: word characters, dots, dashes and colons, bounded. */
+const SCHEMA_ID = /^[\w.:-]{1,200}$/;
 const FIELDS = ['objectId', 'value', 'schemaId', 'schemaVersion', 'scope', 'modified', 'author', 'updateToken', 'externalId'];
 
 const objectIdOf = (schemaId: string, key: string) => Buffer.from(`${schemaId}\u0000environment\u0000${key}`).toString('base64url');
@@ -31,12 +33,17 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const raw = c.req.query('schemaIds');
   if (c.req.query('nextPageKey') !== undefined) throw badParameter('nextPageKey', 'The nextPageKey is invalid or has expired');
   if (!raw) throw badParameter('schemaIds', 'schemaIds or scopes is required on the first page');
-  const ids = raw.split(',').map((s) => s.trim());
+  // Each schema once: an empty entry is an error, not a second copy of some default schema.
+  const ids = [...new Set(raw.split(',').map((s) => s.trim()))];
+  const malformed = ids.find((s) => !SCHEMA_ID.test(s));
+  if (malformed !== undefined) {
+    throw badParameter('schemaIds', `schemaIds must be a comma-separated list of schema ids such as ${MANAGEMENT_ZONES}; ${JSON.stringify(malformed.slice(0, 60))} is not one`);
+  }
   const unknown = ids.find((s) => !SCHEMAS.includes(s));
-  if (unknown) throw new SandboxError(404, `Schema ${unknown} not found (the sandbox emulates ${SCHEMAS.join(', ')})`);
-  const fields = (c.req.query('fields') ?? 'objectId,value').split(',').map((f) => f.trim());
+  if (unknown !== undefined) throw new SandboxError(404, `Schema ${unknown} not found (the sandbox emulates ${SCHEMAS.join(', ')})`);
+  const fields = (c.req.query('fields') ?? 'objectId,value').split(',').map((f) => f.trim()).filter(Boolean);
   const bad = fields.find((f) => !FIELDS.includes(f));
-  if (bad) throw badParameter('fields', `unknown field ${bad}`);
+  if (bad !== undefined) throw badParameter('fields', `unknown field ${bad.slice(0, 60)}`);
   const items = ids.flatMap((s) => objectsFor(deps, caller, s))
     .map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => fields.includes(k))));
   return c.json({ items, totalCount: items.length, pageSize: 500, nextPageKey: null });

@@ -1,38 +1,6 @@
 import { createRng, pick } from './rng';
-import type { EntityRecord, EntityTypeName, World } from './world';
-
-export const SEVERITY_LEVELS = ['AVAILABILITY', 'ERROR', 'PERFORMANCE', 'RESOURCE_CONTENTION', 'CUSTOM_ALERT', 'MONITORING_UNAVAILABLE', 'INFO'] as const;
-export const IMPACT_LEVELS = ['APPLICATION', 'SERVICES', 'INFRASTRUCTURE', 'ENVIRONMENT'] as const;
-
-export interface EvidenceRecord {
-  evidenceType: 'EVENT' | 'METRIC';
-  displayName: string;
-  entityId: string;
-  rootCauseRelevant: boolean;
-  startTime: number;
-  endTime: number;
-  eventType?: string;
-  metricId?: string;
-  unit?: string;
-  before?: number;
-  after?: number;
-}
-
-export interface ProblemRecord {
-  problemId: string;
-  displayId: string;
-  title: string;
-  severityLevel: (typeof SEVERITY_LEVELS)[number];
-  impactLevel: (typeof IMPACT_LEVELS)[number];
-  startTime: number;
-  /** -1 while open. */
-  endTime: number;
-  affected: string[];
-  impacted: string[];
-  rootCause: string | null;
-  zoneIds: string[];
-  evidence: EvidenceRecord[];
-}
+import type { EntityRecord, EntityTypeName, EvidenceRecord, ProblemRecord } from './records';
+import type { World } from './world';
 
 const TEMPLATES: { title: string; severity: ProblemRecord['severityLevel']; impact: ProblemRecord['impactLevel']; type: EntityTypeName; metric?: string; unit?: string; event: string }[] = [
   { title: 'CPU saturation', severity: 'RESOURCE_CONTENTION', impact: 'INFRASTRUCTURE', type: 'HOST', metric: 'builtin:host.cpu.usage', unit: 'Percent', event: 'CPU_SATURATED' },

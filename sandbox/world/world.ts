@@ -1,25 +1,7 @@
 import type { Zone } from '../identity';
-import type { ProblemRecord } from './problems';
+import { ENTITY_TYPES, type EntityRecord, type EntityTypeName, type ProblemRecord } from './records';
 
-export const ENTITY_TYPES = ['HOST', 'DISK', 'PROCESS_GROUP_INSTANCE', 'SERVICE', 'APPLICATION'] as const;
-export type EntityTypeName = (typeof ENTITY_TYPES)[number];
-
-export interface Tag { context: string; key: string; value?: string; stringRepresentation: string }
-
-export interface EntityRecord {
-  entityId: string;
-  type: EntityTypeName;
-  displayName: string;
-  firstSeenTms: number;
-  /** null while the entity is still reporting: its lastSeenTms is "now". */
-  lastSeenTms: number | null;
-  healthState: 'HEALTHY' | 'UNHEALTHY';
-  properties: Record<string, unknown>;
-  tags: Tag[];
-  zoneIds: string[];
-  fromRelationships: Record<string, string[]>;
-  toRelationships: Record<string, string[]>;
-}
+export { ENTITY_TYPES, type EntityRecord, type EntityTypeName, type Tag } from './records';
 
 /** The demo topology, indexed for selector evaluation: by id (constant time) and by type. */
 export class World {

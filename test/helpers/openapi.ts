@@ -8,7 +8,7 @@ import path from 'node:path';
  * fields (digests, row ids, stack traces) fail.
  *
  * KNOWN_SPEC_DEVIATIONS is the one place that lists where real answers differ from the spec
- * (dynatrace-api.md 5.4 and 11): the spec is patched there, never in a test.
+ * (docs/dynatrace-api-notes.md §5.4 and §11): the spec is patched there, never in a test.
  */
 export const KNOWN_SPEC_DEVIATIONS: { schema: string; property: string; why: string; patch: (s: Record<string, unknown>) => void }[] = [
   ...['ApiTokenList', 'EntitiesList', 'EntityTypeList', 'MetricDescriptorCollection', 'Problems', 'ObjectsList', 'MetricData', 'CommentsList'].map((schema) => ({
@@ -16,8 +16,8 @@ export const KNOWN_SPEC_DEVIATIONS: { schema: string; property: string; why: str
     patch: (s: Record<string, unknown>) => { s.nullable = true; },
   })),
   { schema: 'MetricSeries', property: 'values', why: 'values items are null for empty slots', patch: (s) => { (s.items as Record<string, unknown>).nullable = true; } },
-  { schema: 'Entity', property: 'properties', why: 'property values are strings, numbers, booleans and lists (dynatrace-api.md 7.2), not objects', patch: (s) => { s.additionalProperties = {}; } },
-  { schema: 'Problem', property: 'rootCauseEntity', why: 'null when no root cause was found (dynatrace-api.md 8.2)', patch: (s) => {
+  { schema: 'Entity', property: 'properties', why: 'property values are strings, numbers, booleans and lists (docs/dynatrace-api-notes.md §7.2), not objects', patch: (s) => { s.additionalProperties = {}; } },
+  { schema: 'Problem', property: 'rootCauseEntity', why: 'null when no root cause was found (docs/dynatrace-api-notes.md §8.2)', patch: (s) => {
     const ref = s.$ref; delete s.$ref; s.anyOf = [{ $ref: ref }, { type: 'null' }];
   } },
   { schema: 'ConstraintViolation', property: 'location', why: 'real answers send location: null', patch: (s) => { s.nullable = true; } },
@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 
 /**
  * Schemas the 1.254 spec lacks although the API answers with them: the metrics ingest answer
- * (dynatrace-api.md 5.5; `ValidationResponse` and its parts as later spec versions define them).
+ * (docs/dynatrace-api-notes.md §5.5; `ValidationResponse` and its parts as later spec versions define them).
  * `error` and `warnings` are null when there is nothing to report.
  */
 export const SCHEMAS_MISSING_FROM_SPEC: Record<string, Json> = {

@@ -9,7 +9,8 @@ export const ADMIN_KEY = 'test-admin-key';
 export const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 
 export interface TestSandbox {
-  request(path: string, init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** `peer`: the remote address the request comes from (default: none, which the app reads as 127.0.0.1). */
+  request(path: string, init?: { token?: string; method?: string; body?: unknown; headers?: Record<string, string>; peer?: string }): Promise<Response>;
   admin(path: string, method?: string, body?: unknown): Promise<Response>;
   /** Mints a PAT for a user through the admin API, as the web UI would. */
   mintPat(email: string, scopes: string[], extra?: Record<string, unknown>): Promise<string>;
@@ -21,14 +22,14 @@ export interface TestSandbox {
 }
 
 /** An in-process sandbox on `:memory:` SQLite with a fixed, settable clock. */
-export function createTestSandbox(opts: { seed?: number; world?: WorldKind; random?: () => number } = {}): TestSandbox {
+export function createTestSandbox(opts: { seed?: number; world?: WorldKind; random?: () => number; cors?: boolean; corsOrigins?: string[] } = {}): TestSandbox {
   let now = T0;
   const seed = opts.seed ?? 7;
   const kind = opts.world ?? 'demo';
   const { db, world } = prepareDatabase(':memory:', { seed, world: kind, now });
   const logs: string[] = [];
   const { app, deps } = createApp({
-    db, world, clock: () => now, adminKey: ADMIN_KEY, random: opts.random, log: (l) => logs.push(l),
+    db, world, clock: () => now, adminKey: ADMIN_KEY, random: opts.random, log: (l) => logs.push(l), cors: opts.cors, corsOrigins: opts.corsOrigins,
     reset: () => { clearWorld(db); const w = loadOrSeedWorld(db, { seed, kind, now }); seedDemoUsers(db, now); return w; },
   });
   const request: TestSandbox['request'] = (path, init = {}) => {
@@ -39,7 +40,9 @@ export function createTestSandbox(opts: { seed?: number; world?: WorldKind; rand
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['content-type'] ??= 'application/json';
     }
-    return Promise.resolve(app.request(path, { method: init.method ?? 'GET', headers, body }));
+    // The node server hands the app its incoming message; the peer address is read from its socket.
+    const env = init.peer === undefined ? undefined : { incoming: { socket: { remoteAddress: init.peer } } };
+    return Promise.resolve(app.request(path, { method: init.method ?? 'GET', headers, body }, env));
   };
   const admin: TestSandbox['admin'] = (path, method = 'GET', body) => request(`/sandbox/admin${path}`, {
     method, body, headers: { authorization: `Bearer ${ADMIN_KEY}` },

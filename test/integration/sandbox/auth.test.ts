@@ -4,7 +4,7 @@ import { createTestSandbox, DEMO, json, T0, type TestSandbox } from '../../helpe
 const READ = ['entities.read', 'metrics.read', 'apiTokens.read'];
 const HOSTS = '/api/v2/entities?entitySelector=type(HOST)';
 
-describe('sandbox authentication and authorisation (product.md 4.2)', () => {
+describe('sandbox authentication and authorisation (docs/sandbox-behaviour.md, decided responses)', () => {
   let sb: TestSandbox;
   let analyst: string;
   beforeEach(async () => {
@@ -124,6 +124,36 @@ describe('sandbox authentication and authorisation (product.md 4.2)', () => {
     expect(await limited.json()).toEqual({ error: { code: 429, message: 'Too many requests' } });
     sb.setNow(T0 + 60_000);
     expect((await sb.request(HOSTS, { token: analyst })).status).toBe(200);
+  });
+
+  it('rate-limits failed authentication by the peer address, however many token ids it makes up', async () => {
+    await sb.admin('/faults', 'PUT', { rateLimitPerMinute: 3 });
+    const madeUp = (i: number) => `dt0c01.${String(i).padStart(24, 'A')}.${'B'.repeat(64)}`;
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await sb.request(HOSTS, { token: madeUp(i), peer: '10.0.0.1' })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await sb.request(HOSTS, { peer: '10.0.0.1' })).status).toBe(429); // no token at all counts as a failure too
+    // Another peer has its own window, and a valid token is counted apart from failures.
+    expect((await sb.request(HOSTS, { token: madeUp(9), peer: '10.0.0.2' })).status).toBe(401);
+    expect((await sb.request(HOSTS, { token: analyst, peer: '10.0.0.1' })).status).toBe(200);
+    sb.setNow(T0 + 60_000);
+    expect((await sb.request(HOSTS, { token: madeUp(0), peer: '10.0.0.1' })).status).toBe(401);
+  });
+
+  it('rate-limits a valid token by its id, from any peer, with one window per token', async () => {
+    await sb.admin('/faults', 'PUT', { rateLimitPerMinute: 2 });
+    const other = await sb.mintPat(DEMO.support, READ);
+    expect((await sb.request(HOSTS, { token: analyst, peer: '10.0.0.1' })).status).toBe(200);
+    expect((await sb.request(HOSTS, { token: analyst, peer: '10.0.0.2' })).status).toBe(200);
+    expect((await sb.request(HOSTS, { token: analyst, peer: '10.0.0.3' })).status).toBe(429);
+    expect((await sb.request(HOSTS, { token: other, peer: '10.0.0.1' })).status).toBe(200);
+  });
+
+  it('keeps one rate window per token or failing peer, not one per presented id', async () => {
+    await sb.admin('/faults', 'PUT', { rateLimitPerMinute: 1_000_000 });
+    for (let i = 0; i < 200; i++) await sb.request(HOSTS, { token: `dt0c01.${String(i).padStart(24, 'A')}.${'B'.repeat(64)}`, peer: '10.0.0.1' });
+    await sb.request(HOSTS, { token: analyst, peer: '10.0.0.1' });
+    expect(sb.deps.rateLimiter.size).toBe(2);
   });
 
   it('rejects the admin API without the right key', async () => {

@@ -5,7 +5,7 @@ import { createTestSandbox, DEMO, json, type TestSandbox } from '../../helpers/s
 type Ent = { entityId: string; displayName: string; type?: string; managementZones?: { name: string }[]; tags?: { key: string; value?: string }[]; properties?: Record<string, unknown>; fromRelationships?: Record<string, { id: string }[]> };
 type List = { totalCount: number; pageSize: number; nextPageKey: string | null; entities: Ent[] };
 
-describe('sandbox entities API (dynatrace-api.md 7)', () => {
+describe('sandbox entities API (docs/dynatrace-api-notes.md §7)', () => {
   let sb: TestSandbox;
   let admin: string;
   let analyst: string;

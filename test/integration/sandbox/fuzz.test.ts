@@ -5,7 +5,7 @@ import { createTestSandbox, DEMO, type TestSandbox } from '../../helpers/sandbox
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
-/** Parameter fuzzing (reliability-security.md 25): only 200/400/401/403/404, never a 5xx. */
+/** Parameter fuzzing: only 200/400/401/403/404, never a 5xx, and every 400 in the error envelope. */
 describe(`sandbox parameter fuzzing (seed ${SEED}, ${RUNS} runs)`, () => {
   let sb: TestSandbox;
   let token: string;

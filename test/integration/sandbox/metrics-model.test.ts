@@ -7,7 +7,8 @@ import { createTestSandbox, json, T0, type TestSandbox } from '../../helpers/san
  * generated transformation chains, the sandbox's answer equals a direct computation here, which
  * keeps every data point (no statistics, no laziness) and applies the documented rules one by one.
  *
- * Rules the model shares with the sandbox (dynatrace-api.md 6.2, plus the sandbox's decisions):
+ * Rules the model shares with the sandbox (docs/dynatrace-api-notes.md §6.2, plus the decisions of
+ * docs/sandbox-behaviour.md, "Metrics"):
  * slots aligned to their length with end timestamps; tuples without points in the timeframe are
  * left out and tuples are listed by dimension values; percentiles interpolate between closest
  * ranks; once aggregated, merged values combine by the aggregation applied (sum/count add,

@@ -66,13 +66,14 @@ describe('management zones on metrics (fast-check, model-based)', () => {
     const sees = (e: EntityRecord) => !mine || e.zoneIds.some((z) => mine.has(z));
     // Explicit zones are checked in the order the sandbox reads its parameters.
     if (mine && q.mode === 'reject') {
+      // The denial names the zone as asked: by name, or by id for mzId.
       const explicit = [
-        ...(q.entitySelector?.zone ? [q.entitySelector.zone] : []),
-        ...(q.mz ? q.mz.zones : []),
-        ...(q.metric === 6 ? [q.inZone] : []),
+        ...(q.entitySelector?.zone ? [{ zone: q.entitySelector.zone, asked: q.entitySelector.zone }] : []),
+        ...(q.mz ? q.mz.zones.map((n) => ({ zone: n, asked: q.mz!.byId ? w.zoneByName.get(n)!.id : n })) : []),
+        ...(q.metric === 6 ? [{ zone: q.inZone, asked: q.inZone }] : []),
       ];
-      const foreign = explicit.find((n) => !mine.has(w.zoneByName.get(n)!.id));
-      if (foreign) return { status: 403, message: `Management zone '${foreign}' is not accessible to user '${email}'` };
+      const foreign = explicit.find((x) => !mine.has(w.zoneByName.get(x.zone)!.id));
+      if (foreign) return { status: 403, message: `Management zone '${foreign.asked}' is not accessible to user '${email}'` };
     }
     const metric = METRICS[q.metric]!;
     if (metric.startsWith('builtin:billing')) {

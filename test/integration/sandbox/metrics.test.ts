@@ -17,7 +17,7 @@ function mean(xs: (number | null)[]): number {
   return v.reduce((s, x) => s + x, 0) / v.length;
 }
 
-describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
+describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
   let sb: TestSandbox;
   let admin: string;
   let analyst: string;
@@ -90,6 +90,49 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
       expect(missing.status).toBe(404);
       expect((await json<Envelope>(missing)).error.message).toContain('builtin:host.cpu.nope');
       expect((await get('/api/v2/metrics?fields=nonsense')).status).toBe(400);
+    });
+
+    it('refuses a metric key longer than 255 characters with a 400 (no metric can have it), in the list, the descriptor and the query', async () => {
+      const long = `custom.${'a'.repeat(249)}`;
+      expect(long).toHaveLength(256);
+      for (const [path, param] of [
+        [`/api/v2/metrics?metricSelector=${long}`, 'metricSelector'],
+        [`/api/v2/metrics/${long}`, 'metricKey'],
+        [`/api/v2/metrics/query?metricSelector=${encodeURIComponent(`(builtin:host.cpu.usage + ${long}:avg):fold`)}`, 'metricSelector'],
+      ] as const) {
+        const res = await get(path);
+        expect(res.status, path).toBe(400);
+        const body = await json<Envelope>(res);
+        expect(body.error.constraintViolations?.[0]?.path).toBe(param);
+        expect(body.error.constraintViolations?.[0]?.message).toContain('at most 255 characters');
+        expect(JSON.stringify(body)).not.toContain(long);
+      }
+      expect((await get(`/api/v2/metrics/${long.slice(0, 255)}`)).status).toBe(404);
+    });
+
+    it('counts dimension cardinalities over what the caller can see', async () => {
+      type Card = { key: string; estimate: number; relative: number };
+      const cards = async (key: string, token: string) => {
+        const listed = await json<Collection>(await get(`/api/v2/metrics?metricSelector=${encodeURIComponent(key)}&fields=dimensionCardinalities`, token));
+        const single = await json<Descriptor>(await get(`/api/v2/metrics/${encodeURIComponent(key)}`, token));
+        expect(listed.metrics[0]!.dimensionCardinalities).toEqual(single.dimensionCardinalities);
+        return Object.fromEntries((single.dimensionCardinalities as Card[]).map((c) => [c.key, c.estimate]));
+      };
+      const eu = sb.deps.world.zoneByName.get('Production EU')!.id;
+      const visible = (type: 'HOST' | 'DISK' | 'SERVICE') => sb.deps.world.byType.get(type)!.filter((e) => e.zoneIds.includes(eu)).length;
+      const all = (type: 'HOST' | 'DISK' | 'SERVICE') => sb.deps.world.byType.get(type)!.length;
+      expect(visible('HOST')).toBeLessThan(all('HOST'));
+      expect(await cards('builtin:host.cpu.usage', admin)).toEqual({ 'dt.entity.host': all('HOST') });
+      expect(await cards('builtin:host.cpu.usage', analyst)).toEqual({ 'dt.entity.host': visible('HOST') });
+      expect(await cards('builtin:host.disk.avail', analyst)).toEqual({ 'dt.entity.host': visible('HOST'), 'dt.entity.disk': visible('DISK') });
+      expect(await cards('builtin:service.response.time', analyst)).toEqual({ 'dt.entity.service': visible('SERVICE') });
+      // Ingested series: one per host, plus one without an entity (a zone-restricted caller sees none of those).
+      const lines = hosts().map((h, i) => `cardinality.test.load,dt.entity.host=${h.entityId},slot=s${i % 3} ${i} ${T0 - 5 * MIN}`);
+      lines.push(`cardinality.test.load,slot=unattached 1 ${T0 - 5 * MIN}`);
+      expect((await ingest(lines.join('\n'))).status).toBe(202);
+      expect(await cards('cardinality.test.load', admin)).toEqual({ 'dt.entity.host': all('HOST'), slot: 4 });
+      const euSlots = new Set(hosts().map((h, i) => (h.zoneIds.includes(eu) ? `s${i % 3}` : null)).filter(Boolean)).size;
+      expect(await cards('cardinality.test.load', analyst)).toEqual({ 'dt.entity.host': visible('HOST'), slot: euSlots });
     });
 
     it('describes one metric, also with transformations that change its dimensions', async () => {
@@ -303,7 +346,7 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
     });
   });
 
-  describe('the documentation examples (dynatrace-api.md 5.4, 6.2)', () => {
+  describe('the documentation examples (docs/dynatrace-api-notes.md §5.4, §6.2)', () => {
     it('builtin:host.cpu.usage:splitBy("dt.entity.host"):avg:sort(value(avg,descending)):limit(10)', async () => {
       const sel = 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg:sort(value(avg,descending)):limit(10)';
       const d = await data(sel, '&from=now-6h');
@@ -448,7 +491,7 @@ describe('sandbox metrics API (dynatrace-api.md 5, 6)', () => {
     });
   });
 
-  describe('ingest (line protocol, dynatrace-api.md 5.5)', () => {
+  describe('ingest (line protocol, docs/dynatrace-api-notes.md §5.5)', () => {
     it('stores every payload form, metadata and comments, and answers 202', async () => {
       const t = T0 - 3 * MIN;
       const body = [

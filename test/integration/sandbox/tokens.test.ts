@@ -4,7 +4,7 @@ import { createTestSandbox, DEMO, json, T0, type TestSandbox } from '../../helpe
 type Tok = Record<string, unknown> & { id: string };
 const WRITE = ['apiTokens.read', 'apiTokens.write'];
 
-describe('sandbox token API (dynatrace-api.md 3)', () => {
+describe('sandbox token API (docs/dynatrace-api-notes.md §3)', () => {
   let sb: TestSandbox;
   let analyst: string;
   beforeEach(async () => {
@@ -111,6 +111,25 @@ describe('sandbox token API (dynatrace-api.md 3)', () => {
     expect((await sb.request(`/api/v2/apiTokens/${other.id}`, { token: analyst, method: 'PUT', body: { scopes: ['metrics.ingest'] } })).status).toBe(400);
   });
 
+  it('needs the owner\'s viewer permission to update a token, as to create one; revoking needs none', async () => {
+    const caller = await sb.mintPat(DEMO.nogrants, WRITE);
+    const target = await sb.mintPat(DEMO.nogrants, ['metrics.read']);
+    const targetId = target.split('.').slice(0, 2).join('.');
+    const denied = { error: { code: 403, message: "User 'nogrants@example.com' lacks the permission 'viewer' required for this request" } };
+    const created = await create(caller, { name: 'x', scopes: ['metrics.read'], personalAccessToken: true });
+    expect([created.status, await created.json()]).toEqual([403, denied]);
+    for (const body of [{ scopes: ['metrics.read', 'entities.read'] }, { enabled: true }, { name: 'renamed' }]) {
+      const res = await sb.request(`/api/v2/apiTokens/${targetId}`, { token: caller, method: 'PUT', body });
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(await res.json()).toEqual(denied);
+    }
+    // Revocation only takes access away: a user who lost every grant can still revoke a token.
+    expect((await sb.request(`/api/v2/apiTokens/${targetId}`, { token: caller, method: 'DELETE' })).status).toBe(204);
+    const viewer = await sb.mintPat(DEMO.analyst, ['metrics.read']);
+    const renamed = await sb.request(`/api/v2/apiTokens/${viewer.split('.').slice(0, 2).join('.')}`, { token: analyst, method: 'PUT', body: { name: 'renamed' } });
+    expect(renamed.status).toBe(204);
+  });
+
   it('looks a token up with a token of any scope, and 404s an unknown one', async () => {
     const narrow = await sb.mintPat(DEMO.support, ['slo.read']);
     const res = await sb.request('/api/v2/apiTokens/lookup', { token: narrow, method: 'POST', body: { token: narrow } });
@@ -157,6 +176,32 @@ describe('sandbox token API (dynatrace-api.md 3)', () => {
     expect((await sb.request(`/api/v2/apiTokens?nextPageKey=${encodeURIComponent(tampered)}`, { token: classic })).status).toBe(400);
     expect((await sb.request('/api/v2/apiTokens?fields=secret', { token: classic })).status).toBe(400);
     expect((await sb.request('/api/v2/apiTokens?apiTokenSelector=owner(', { token: classic })).status).toBe(400);
+  });
+
+  it('parses apiTokenSelector values quoted with ~ escapes, and refuses malformed selectors with a 400 naming the parameter', async () => {
+    const classic = await sb.mintClassic(WRITE);
+    await sb.mintClassic(['slo.read'], { owner: 'odd "name"~' });
+    const list = (selector: string) => sb.request(`/api/v2/apiTokens?apiTokenSelector=${encodeURIComponent(selector)}&fields=owner`, { token: classic });
+    const odd = await json<{ apiTokens: Tok[] }>(await list('owner("odd ~"name~"~~")'));
+    expect(odd.apiTokens.map((t) => t.owner)).toEqual(['odd "name"~']);
+    expect((await json<{ totalCount: number }>(await list(' owner( "odd ~"name~"~~" ) , personalAccessToken(false) '))).totalCount).toBe(1);
+    for (const bad of ['owner()', 'owner("a"', 'owner("a")owner("b")', 'name("x")', 'personalAccessToken(maybe)', 'personalAccessToken(true,false)', 'owner(a b)', 'owner("a",)']) {
+      const res = await list(bad);
+      expect(res.status, bad).toBe(400);
+      const body = await json<{ error: { constraintViolations: { path: string }[] } }>(res);
+      expect(body.error.constraintViolations[0]!.path, bad).toBe('apiTokenSelector');
+    }
+  });
+
+  it('answers a backtracking-prone apiTokenSelector at once', async () => {
+    const classic = await sb.mintClassic(WRITE);
+    // A nested-quantifier pattern takes seconds on 13 repetitions, twice as long with each more;
+    // a linear parser takes microseconds.
+    const started = performance.now();
+    const res = await sb.request(`/api/v2/apiTokens?apiTokenSelector=${encodeURIComponent(`owner(${'a '.repeat(13)}`)}`, { token: classic });
+    const ms = performance.now() - started;
+    expect(res.status).toBe(400);
+    expect(ms).toBeLessThan(200);
   });
 
   it('creates a classic token only for an owner with admin permission', async () => {

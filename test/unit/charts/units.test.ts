@@ -18,6 +18,14 @@ describe('formatMetricValue', () => {
     [120, 'PerMinute', '120 /min'],
     [null, 'Percent', '–'],
     [0.000123, 'Ratio', '0.000123'],
+    // Trailing zeros of the fixed-point form go, and the point with them when nothing follows it.
+    [10, 'Percent', '10 %'],
+    [100, 'Percent', '100 %'],
+    [2, 'Count', '2'],
+    [0.5, 'Ratio', '0.5'],
+    [-2.5, 'Percent', '-2.5 %'],
+    [1.05, 'Ratio', '1.05'],
+    [0.1, 'Ratio', '0.1'],
   ])('%s %s -> %s', (value, unit, expected) => {
     expect(formatMetricValue(value, unit)).toBe(expected);
   });

@@ -1,6 +1,6 @@
 /**
- * Every ApiError kind from the error bodies real Dynatrace servers send (dynatrace-api.md §1.3, §2) and from
- * the sandbox's product-decided messages (product.md §4.2), through the client and a fake fetch.
+ * Every ApiError kind from the error bodies real Dynatrace servers send (docs/dynatrace-api-notes.md §1.3, §2) and
+ * from the sandbox's decided messages (docs/sandbox-behaviour.md), through the client and a fake fetch.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -99,7 +99,7 @@ describe('real Dynatrace error bodies', () => {
   });
 });
 
-describe('sandbox messages (product.md §4.2)', () => {
+describe('sandbox messages (docs/sandbox-behaviour.md, decided responses)', () => {
   const cases: [string, number, string, Partial<ApiError>, string][] = [
     ['malformed/unknown/wrong secret', 401, 'Token Authentication failed', { kind: 'token-invalid' },
       'The environment did not accept this token: it is unknown, mistyped, or its owner no longer exists.'],
@@ -207,5 +207,35 @@ describe('ApiError shape', () => {
       { name: 'b.write' },
     ]);
     expect(parseMissingScopes('Forbidden')).toEqual([]);
+  });
+
+  const USE = 'Token is missing required scope. Use one of:';
+  it.each([
+    [`${USE} metrics.read (Read metrics)`, [{ name: 'metrics.read', title: 'Read metrics' }]],
+    [`${USE} ExternalSyntheticIntegration`, [{ name: 'ExternalSyntheticIntegration' }]],
+    [`${USE} CaptureRequestData (Capture request data).`, [{ name: 'CaptureRequestData', title: 'Capture request data' }]],
+    ['Token is missing required scope. use ONE of:\n\ta.read (A, with a comma), b.write ( B )', [{ name: 'a.read', title: 'A, with a comma' }, { name: 'b.write', title: 'B' }]],
+    [`${USE} a (b (c))`, [{ name: 'a', title: 'b (c)' }]],
+    [`${USE} a.read.`, [{ name: 'a.read' }]],
+    [`${USE} a.read ()`, [{ name: 'a.read' }]],
+    [`${USE} two words, c.read`, [{ name: 'c.read' }]],
+    [`${USE} (no name), c.read`, [{ name: 'c.read' }]],
+    [`${USE} a.read (A) trailing words`, []],
+    [`${USE}`, []],
+  ])('parseMissingScopes(%j)', (message, expected) => {
+    expect(parseMissingScopes(message)).toEqual(expected);
+  });
+
+  // The message comes from the server: a hostile or broken one must not freeze the page. A backtracking
+  // pattern takes seconds on a few thousand spaces (cubic); the scan takes microseconds.
+  it.each([
+    ['3,000 spaces inside an item', `${USE} a${' '.repeat(3000)}b`, []],
+    ['3,000 spaces and dots inside an item', `${USE} a${' .'.repeat(1500)}b`, []],
+    ['100 kB of spaces after the colon', `${USE}${' '.repeat(100_000)}`, []],
+    ['100 kB of items', `${USE} ${'a.read (A), '.repeat(8000)}`, Array.from({ length: 8000 }, () => ({ name: 'a.read', title: 'A' }))],
+  ])('parseMissingScopes answers at once: %s', (_name, message, expected) => {
+    const started = performance.now();
+    expect(parseMissingScopes(message)).toEqual(expected);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The layer arrows of house-style.md are enforced by ESLint. These cases lint source text as if it
+ * The layer arrows of CONTRIBUTING.md are enforced by ESLint. These cases lint source text as if it
  * lived at the given path: a broken arrow must fail the lint, an allowed import must pass.
  */
 const eslint = new ESLint({ cwd: process.cwd() });

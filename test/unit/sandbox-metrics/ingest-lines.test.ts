@@ -4,7 +4,7 @@ import { parseLine } from '../../../sandbox/metrics/ingest';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
-describe('metric ingestion line protocol (dynatrace-api.md 5.5)', () => {
+describe('metric ingestion line protocol (docs/dynatrace-api-notes.md §5.5)', () => {
   it.each([
     ['cpu.temperature 55', { key: 'cpu.temperature', dims: {}, type: 'gauge', count: 1, sum: 55, ts: null }],
     ['cpu.temperature,host=a,cpu.id="0 1" gauge,45.5', { dims: { host: 'a', 'cpu.id': '0 1' }, sum: 45.5 }],
@@ -55,6 +55,18 @@ describe('metric ingestion line protocol (dynatrace-api.md 5.5)', () => {
     ['#key.x gauge dt.meta.color=red', 'unknown metadata key'],
   ])('rejects %s', (line, message) => {
     expect(() => parseLine(line, NOW)).toThrow(message);
+  });
+
+  // A body may be one 1 MB line: scanning it must stay linear. A quadratic pattern takes seconds on
+  // 100 kB; a linear scan takes a few milliseconds.
+  it.each([
+    ['100 kB of digits before a rejected character', `key.x ${'1'.repeat(100_000)}x`, 'neither a number'],
+    ['100 kB of digits in a gauge summary field', `key.x gauge,min=${'1'.repeat(100_000)}x,max=1,sum=1,count=1`, 'not a finite number'],
+    ['100 kB of spaces before a rejected character', `key.x 1${' '.repeat(100_000)}\u0001`, 'not a number of milliseconds'],
+  ])('rejects %s at once', (_name, line, message) => {
+    const started = performance.now();
+    expect(() => parseLine(line, NOW)).toThrow(message);
+    expect(performance.now() - started).toBeLessThan(250);
   });
 
   it('never throws anything but a line error, whatever the input', () => {

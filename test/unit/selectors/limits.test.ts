@@ -20,6 +20,11 @@ describe('checkMetricQueryLimits', () => {
     expect(result).toEqual({ ok: false, error: { parameter: 'metricSelector', message: expect.stringContaining('300,000 characters'), offset: 5_000 } });
   });
 
+  it.each([[5_001, '5,001'], [12_345, '12,345'], [100_000, '100,000'], [1_000_000, '1,000,000']])('writes a length of %i as %s', (length, written) => {
+    const result = checkMetricQueryLimits({ metricSelector: 'a'.repeat(length) });
+    expect(result.ok ? '' : result.error.message).toBe(`the metric selector is ${written} characters long; at most 5,000 are allowed`);
+  });
+
   it('publishes the documented numbers', () => {
     expect(QUERY_LIMITS).toEqual({ maxMetricExpressions: 10, maxMetricSelectorLength: 5_000, maxEntitySelectorLength: 2_000 });
   });
