@@ -1,5 +1,5 @@
 /**
- * "Check my other tokens" (product.md §6.3): a failed (or silently empty) read query is run once under each other
+ * "Check my other tokens" (docs/support.md): a failed (or silently empty) read query is run once under each other
  * stored token of the environment, at most four at a time, each with the client's own deadline and `Retry-After`
  * handling. Read-only by construction: it runs a {@link ReadQuery}, which only calls GET endpoints.
  */

@@ -38,6 +38,8 @@ export type GatherResult =
 export interface GatherOptions {
   signal?: AbortSignal;
   maxPages?: number;
+  /** Zones known in the environment beyond the two tokens' own (other stored tokens' inspections). */
+  environmentZones?: readonly string[];
 }
 
 /** A failure as plain data; an abort is rethrown (the caller drops the whole explanation). */
@@ -212,6 +214,7 @@ export async function gatherEvidence(subject: Subject, explained: GatherSide, re
       explained: sideOf(explained, exReach, answers.explained),
       reference: reference && refReach && answers.reference ? sideOf(reference, refReach, answers.reference) : null,
       trail, requests,
+      environmentZones: [...new Set([...(opts.environmentZones ?? []), ...(exReach.reach?.zones ?? []), ...(refReach?.reach?.zones ?? [])])].sort(),
     },
   };
 }

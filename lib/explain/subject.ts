@@ -6,9 +6,9 @@
 import { checkEntitySelectorLimits, parseEntitySelector, type EntitySelector } from '../selectors';
 import type { ParseResult } from '../selectors';
 
-/** Entity ids as Dynatrace writes them (dynatrace-api.md §7.3): `HOST-0990886B7D39FE29`. */
+/** Entity ids as Dynatrace writes them (docs/dynatrace-api-notes.md §7.3): `HOST-0990886B7D39FE29`. */
 export const ENTITY_ID = /^[A-Z][A-Z0-9_]*-[0-9A-F]{16}$/;
-/** Problem ids (dynatrace-api.md §8.2): `-1719139739592062093_1623004451641V2`. */
+/** Problem ids (docs/dynatrace-api-notes.md §8.2): `-1719139739592062093_1623004451641V2`. */
 export const PROBLEM_ID = /^-?\d{1,20}_\d{1,15}V2$/;
 /** Problem display ids: `P-210617`. */
 export const PROBLEM_DISPLAY_ID = /^P-\d{1,15}$/;

@@ -1,5 +1,5 @@
 /**
- * The reasoning of "Explain access" (product.md §6.3): from the answers two tokens got for one object (or one entity
+ * The reasoning of "Explain access" (docs/support.md): from the answers two tokens got for one object (or one entity
  * selector), one verdict with one cause. Pure: the evidence is gathered elsewhere (`./gather.ts`), and every verdict
  * follows from what the API answered. Where the answers do not settle it (neither token sees the object, the
  * reference token failed, the known zones contradict the answer), the verdict is "cannot tell" with the reason.
@@ -33,9 +33,13 @@ export type Read<T> = { ok: true; value: T } | { ok: false; error: ReadError };
 /** The zones a token is known to reach (from inspection, `stores/insights.ts`). */
 export interface ZoneReach {
   zones: string[];
-  /** Inspection found it unrestricted: it saw every zone the environment lists. */
+  /**
+   * Inspection saw it reach every zone its settings list. Settings list only the caller's own zones
+   * (docs/sandbox-behaviour.md, Zones), so this is no proof on its own: the verdict also checks the zones known
+   * in the environment.
+   */
   allZones: boolean;
-  /** The inspection counted every page (not stopped at the page cap). */
+  /** The zones come from an inspection that counted every page; otherwise they are the zones it was seen in. */
   complete: boolean;
   checkedAt?: number;
 }
@@ -61,6 +65,8 @@ export interface Evidence {
   /** Each request and its answer, in words: "GET /api/v2/entities/HOST-… as EU analyst: 404". */
   trail: string[];
   requests: number;
+  /** Every zone known in the environment: seen by any stored token, or listed by its settings. */
+  environmentZones?: string[];
 }
 
 export const CAUSES = [
@@ -110,9 +116,8 @@ function orList(items: readonly string[]): string {
 /** "Production EU only", "every management zone", "Production EU and Staging (at least)". */
 export function reachText(reach: ZoneReach | null): string {
   if (!reach) return 'zones that are not known';
-  if (reach.allZones) return 'every management zone';
   if (reach.zones.length === 0) return 'no management zone';
-  return `${list(reach.zones)}${reach.complete ? ' only' : ' (at least; the inspection stopped at its page cap)'}`;
+  return `${list(reach.zones)}${reach.complete ? ' only' : ' (at least: the zones it was seen in)'}`;
 }
 
 function tokenText(s: Pick<Side, 'label' | 'owner'>): string {
@@ -219,25 +224,26 @@ export function explainVerdict(ev: Evidence): Verdict {
   const refRead = ref.answer.read;
   if (!refRead.ok) {
     if (refRead.error.kind !== 'not-found') return cannotTell(`"${ex.label}" gets "not found", and the reference token "${ref.label}" could not read it either: ${refRead.error.message}`);
-    if (ref.reach?.allZones) {
+    // Settings list only the zones a restricted caller may see (docs/sandbox-behaviour.md, Zones), so "every zone" is
+    // what its settings list and what any stored token of the environment was seen to reach.
+    const known = [...new Set([...(ev.environmentZones ?? []), ...(ex.reach?.zones ?? []), ...(ref.reach?.zones ?? [])])].sort();
+    if (ref.reach?.allZones && known.length > 0 && known.every((z) => ref.reach!.zones.includes(z))) {
       return {
         ...base, cause: 'not-found-anywhere', visible: false,
-        sentence: `No such ${what(ev.subject) === 'problems' ? 'problem' : 'entity'} for either token: neither "${ex.label}" nor "${ref.label}", which reaches every management zone, finds ${base.subject}.`,
+        sentence: `No such ${what(ev.subject) === 'problems' ? 'problem' : 'entity'} for either token: neither "${ex.label}" nor "${ref.label}", which reaches every management zone known in this environment (${list(known)}), finds ${base.subject}.`,
       };
     }
-    return cannotTell(`Neither "${ex.label}" nor "${ref.label}" finds it: it may not exist, or it is in a zone neither token reaches ("${ref.label}" is known to reach ${reachText(ref.reach)}; whether that is every zone of the environment is not known).`);
+    return cannotTell(`Neither "${ex.label}" nor "${ref.label}" finds it: it may not exist, or it is in a zone neither token reaches ("${ref.label}" is known to reach ${reachText(ref.reach)}${known.length ? `; zones known in this environment: ${list(known)}` : ''}).`);
   }
   const o = refRead.value as ObjectFacts;
   const located = { object: o, objectZones: o.zones, zonesReadBy: ref.label };
   if (o.zones.length === 0) return cannotTell(`"${ref.label}" sees ${objectText(o)}, but no management zone of it, so the answers do not say which zone "${ex.label}" misses.`, located);
-  if (ex.reach && !ex.reach.allZones) {
+  if (ex.reach) {
     const overlap = o.zones.filter((z) => ex.reach!.zones.includes(z));
     if (overlap.length) {
       const when = ex.reach.checkedAt ? ` (inspected ${new Date(ex.reach.checkedAt).toISOString()})` : '';
       return cannotTell(`"${ex.label}" is known to reach ${list(overlap)}${when}, where "${ref.label}" sees it, yet the API answers "not found": the token's zones may have changed; inspect it again.`, located);
     }
-  } else if (ex.reach?.allZones) {
-    return cannotTell(`"${ex.label}" was seen to reach every zone, yet the API answers "not found" for it while "${ref.label}" sees it: the token's zones may have changed; inspect it again.`, located);
   }
   const reach = ex.reach ? `reaches ${reachText(ex.reach)}` : `does not reach it (its zones are not known: ${ex.reachError ?? 'it was not inspected'})`;
   return {
@@ -249,7 +255,7 @@ export function explainVerdict(ev: Evidence): Verdict {
 function listDifference(mine: readonly ObjectFacts[], theirs: { entities: ObjectFacts[]; truncated: boolean }, reach: ZoneReach | null, mineTruncated = false) {
   const seen = new Set(mine.map((e) => e.id));
   const entities = theirs.entities.filter((e) => !seen.has(e.id));
-  const unexplained = reach ? entities.filter((e) => reach.allZones || e.zones.length === 0 || e.zones.some((z) => reach.zones.includes(z))) : [];
+  const unexplained = reach ? entities.filter((e) => e.zones.length === 0 || e.zones.some((z) => reach.zones.includes(z))) : [];
   return {
     entities, unexplained, byZone: zoneCounts(entities), truncated: theirs.truncated || mineTruncated,
     explainedCount: mine.length, referenceCount: theirs.entities.length,

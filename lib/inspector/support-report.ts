@@ -1,5 +1,5 @@
 /**
- * The secret-free report a user sends to support (product.md §6.3), now with explanations and comparisons beside the
+ * The secret-free report a user sends to support (docs/support.md), now with explanations and comparisons beside the
  * inspections (`./inspection.ts` writes those). Everything in it is plain data the dashboard showed: token ids and
  * labels, owners, zone and entity names, the requests made and what they answered; never a secret. As with the
  * inspection report, any token-shaped text is redacted once more on the way out.

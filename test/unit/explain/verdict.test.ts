@@ -24,7 +24,7 @@ function evidence(input: string, explained: Answer, reference: Answer | null, re
   };
 }
 
-type Row = [string, Evidence, Partial<Verdict> & { sentence?: string | RegExp; why?: string | RegExp }];
+type Row = [string, Evidence, Partial<Omit<Verdict, 'sentence' | 'why'>> & { sentence?: string | RegExp; why?: string | RegExp }];
 const rows: Row[] = [
   ['the explained token sees it', evidence(HOST, obj(host(['Production EU'])), obj(host(['Production EU']))),
     { cause: 'visible', visible: true, sentence: `analyst@example.com's token "EU analyst" can see ${HOST} (prd-us-web-01), in Production EU.` }],
@@ -33,12 +33,14 @@ const rows: Row[] = [
       sentence: `${HOST} (prd-us-web-01) is in Production US; analyst@example.com's token "EU analyst" reaches Production EU only.` }],
   ['a foreign zone, the explained zones unknown', evidence(HOST, obj(err('not-found')), obj(host(['Staging'])), { ex: null }),
     { cause: 'outside-zones', explainedZones: null, sentence: /is in Staging; .* does not reach it \(its zones are not known: its inspection failed: Timed out\)\.$/ }],
-  ['zones known only up to the page cap', evidence(HOST, obj(err('not-found')), obj(host(['Staging'])), { ex: { ...EU, complete: false } }),
-    { cause: 'outside-zones', sentence: /reaches Production EU \(at least; the inspection stopped at its page cap\)\.$/ }],
+  ['zones only seen, not counted by an inspection', evidence(HOST, obj(err('not-found')), obj(host(['Staging'])), { ex: { ...EU, complete: false } }),
+    { cause: 'outside-zones', sentence: /reaches Production EU \(at least: the zones it was seen in\)\.$/ }],
   ['known zones contradict the 404', evidence(HOST, obj(err('not-found')), obj(host(['Production EU', 'Staging']))),
     { cause: 'cannot-tell', visible: null, why: /is known to reach Production EU, where "Support" sees it, yet the API answers "not found"/ }],
   ['404 for both, the reference reaches every zone', evidence(HOST, obj(err('not-found')), obj(err('not-found'))),
-    { cause: 'not-found-anywhere', visible: false, sentence: /^No such entity for either token: neither "EU analyst" nor "Support", which reaches every management zone, finds HOST-/ }],
+    { cause: 'not-found-anywhere', visible: false, sentence: /^No such entity for either token: neither "EU analyst" nor "Support", which reaches every management zone known in this environment \(Production EU, Production US, Shared Services and Staging\), finds HOST-/ }],
+  ['404 for both, the reference lists all its zones but misses one another token reaches', evidence(HOST, obj(err('not-found')), obj(err('not-found')), { ref: { zones: ['Staging'], allZones: true, complete: true } }),
+    { cause: 'cannot-tell', why: /zones known in this environment: Production EU and Staging/ }],
   ['404 for both, the reference is restricted', evidence(HOST, obj(err('not-found')), obj(err('not-found')), { ref: { ...EU, zones: ['Staging'] } }),
     { cause: 'cannot-tell', why: /Neither "EU analyst" nor "Support" finds it: it may not exist, or it is in a zone neither token reaches \("Support" is known to reach Staging only/ }],
   ['404 for both, the reference reach unknown', evidence(HOST, obj(err('not-found')), obj(err('not-found')), { ref: null }),
