@@ -1,9 +1,9 @@
 /**
- * "Same query, two tokens" (product.md §6.3): the difference between two answers to one read query, named with
+ * "Same query, two tokens" (docs/support.md): the difference between two answers to one read query, named with
  * counts ("Support sees 19 hosts, Analyst 6; 13 only with Support") and listed, with a CSV of the difference. Answers
  * are compared, never merged: each row says which token saw it.
  */
-import { csvTextCell, toChartModel } from '../charts/metric-series';
+import { csvTextCell } from '../charts/metric-series';
 import type { MetricData } from '../dynatrace';
 import type { ObjectFacts } from '../explain/verdict';
 import { readQueryText, type ReadAnswer, type ReadQuery } from './read-query';
@@ -62,12 +62,20 @@ function entityItems(entities: readonly ObjectFacts[]): ComparedItem[] {
   return entities.map((e) => ({ key: e.id, id: e.id, label: e.name, zones: e.zones }));
 }
 
+/**
+ * One item per series, labelled like the chart's legend (`toChartModel` in `lib/charts/metric-series.ts`: entity names
+ * instead of ids), without aligning values: a comparison of 10,000 series needs only their keys and labels.
+ */
 function seriesItems(data: MetricData, names: Record<string, string>): ComparedItem[] {
-  const model = toChartModel(data, new Map(Object.entries(names)));
-  return model.series.map((s) => {
-    const dims = Object.entries(s.dimensionMap).sort(([x], [y]) => x.localeCompare(y));
-    return { key: `${s.metricId}|${JSON.stringify(dims)}`, id: s.metricId, label: s.label, dimensions: dims.map(([k, v]) => `${k}=${v}`).join(', ') };
-  });
+  const multiMetric = (data.result ?? []).length > 1;
+  return (data.result ?? []).flatMap((r) => (r.data ?? []).map((s) => {
+    const dims = Object.entries(s.dimensionMap ?? {}).map(([k, v]): [string, string] => [k, v ?? '']).sort(([x], [y]) => x.localeCompare(y));
+    const byKey = Object.fromEntries(dims);
+    const parts = dims.filter(([k]) => !k.endsWith('.name')).map(([k, v]) => byKey[`${k}.name`] ?? names[v] ?? v);
+    const metric = r.metricId ?? '';
+    const label = parts.length === 0 ? metric : multiMetric ? `${parts.join(', ')} · ${metric}` : parts.join(', ');
+    return { key: `${metric}|${JSON.stringify(dims)}`, id: metric, label, dimensions: dims.map(([k, v]) => `${k}=${v}`).join(', ') };
+  }));
 }
 
 /** What the items are called: the entity type of the selector, or of the series' only dimension; else entities/series. */
@@ -90,7 +98,11 @@ function count(n: number, noun: { one: string; many: string }): string {
 
 /** Lines the two metric answers up: the same resolution and the same slot timestamps, or why not. */
 export function checkSlots(a: { label: string; data: MetricData }, b: { label: string; data: MetricData }): SlotCheck {
-  const stamps = (d: MetricData) => [...new Set((d.result ?? []).flatMap((r) => (r.data ?? []).flatMap((s) => s.timestamps ?? [])))].sort((x, y) => x - y);
+  const stamps = (d: MetricData) => {
+    const all = new Set<number>();
+    for (const r of d.result ?? []) for (const s of r.data ?? []) for (const t of s.timestamps ?? []) all.add(t);
+    return [...all].sort((x, y) => x - y);
+  };
   const sa = stamps(a.data);
   const sb = stamps(b.data);
   if (a.data.resolution !== b.data.resolution) {
