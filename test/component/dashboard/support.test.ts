@@ -6,6 +6,7 @@ import { useComparison } from '../../../composables/useComparison';
 import { useOtherTokensCheck } from '../../../composables/useOtherTokensCheck';
 import { useExplainAccess } from '../../../composables/useExplainAccess';
 import { useAlternatives } from '../../../composables/useAlternatives';
+import { inspectStored } from '../../../composables/useInspector';
 import { useInsightsStore } from '../../../stores/insights';
 import { toApiError, type DynatraceClient, type EntitiesList } from '../../../lib/dynatrace';
 import type { StoredToken } from '../../../platform/storage';
@@ -126,6 +127,33 @@ describe('support composables', () => {
     expect(x.inputError.value!.message).toMatch(/\(at position 12\)/);
     expect(built).toEqual([]);
     expect(x.verdict.value).toBeNull();
+    scope.stop();
+  });
+
+  it('does not take a restricted token for an unrestricted one because its settings list only its own zones', async () => {
+    const insights = useInsightsStore();
+    await insights.load();
+    const operator = storedToken({ label: 'Staging operator', owner: 'operator@example.com' });
+    // Every area but entities and settings refuses; the settings list names only the operator's zone.
+    const refuse = async () => { throw zoneError('x'); };
+    const client = {
+      tokens: { lookup: refuse, list: refuse },
+      entities: { list: async () => page([HOST(9)], 'Staging'), types: refuse },
+      problems: { list: refuse },
+      metrics: { list: refuse, ingest: refuse },
+      settings: { objects: { list: async () => ({ items: [{ value: { name: 'Staging' } }] }) } },
+    } as unknown as DynatraceClient;
+    const tokens = [analyst, operator];
+    await inspectStored(operator, { insights, tokens, signal: new AbortController().signal, client });
+    expect(insights.zonesOf(operator.id)).toMatchObject({ zones: ['Staging'], allZones: true }); // nothing else known yet
+    await insights.recordZones(analyst.id, ['Production EU'], { complete: true });
+    await inspectStored(operator, { insights, tokens, signal: new AbortController().signal, client });
+    expect(insights.zonesOf(operator.id)).toMatchObject({ zones: ['Staging'], allZones: false });
+    // An "every zone" recorded before the analyst's zone was known is not trusted either.
+    await insights.recordZones(operator.id, ['Staging'], { complete: true, allZones: true });
+    const scope = effectScope();
+    const { alternatives } = scope.run(() => useAlternatives(ref(tokens), shallowRef(analyst), shallowRef(zoneError('Production US'))))!;
+    expect(alternatives.value).toEqual([]);
     scope.stop();
   });
 });
