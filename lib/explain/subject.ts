@@ -31,6 +31,16 @@ export function subjectText(s: Subject): string {
   }
 }
 
+/** Entity types whose prefix makes `HOST-12` a mistyped id rather than a name; other prefixes need a long tail. */
+const ID_PREFIXES = ['HOST', 'SERVICE', 'PROCESS_GROUP', 'PROCESS_GROUP_INSTANCE', 'APPLICATION', 'DISK', 'CUSTOM_DEVICE', 'SYNTHETIC_TEST', 'HTTP_CHECK', 'MOBILE_APPLICATION', 'KUBERNETES_CLUSTER', 'CLOUD_APPLICATION'];
+
+/** Shaped like an id (upper-case type, a dash, no spaces) but not one; `DB-01` stays a name. */
+function looksLikeEntityId(input: string): boolean {
+  const m = /^([A-Z][A-Z0-9_]*)-(\S*)$/.exec(input);
+  if (!m || /[a-z]/.test(input)) return false;
+  return ID_PREFIXES.includes(m[1]!) || m[2]!.length >= 12;
+}
+
 const fail = (message: string, offset: number): ParseResult<Subject> => ({ ok: false, error: { message: `${message} (at position ${offset + 1})`, offset } });
 
 /** Where an id-shaped value stops being one: the first character after `start` that `ok` refuses, else `length`. */
@@ -70,7 +80,7 @@ export function parseSubject(raw: string): ParseResult<Subject> {
     const bad = /\D/.exec(input.slice(2));
     return fail(`"${input}" is not a problem display id: it is P- followed by digits`, lead + (bad ? 2 + bad.index : input.length));
   }
-  if (/^[A-Z][A-Z0-9_]*-\S*$/.test(input) && !/[a-z]/.test(input)) {
+  if (looksLikeEntityId(input)) {
     const dash = input.indexOf('-');
     const at = firstBad(input, dash + 1, /[0-9A-F]/, 16);
     const why = at.reason === 'char' ? 'only hexadecimal digits 0-9 and A-F may follow the dash'

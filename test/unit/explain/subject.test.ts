@@ -11,6 +11,7 @@ describe('parseSubject: what the "Entity, problem or selector" box holds', () =>
     ['prd-us-web-01', 'entity-name'],
     ['nginx (prd-eu-web-01)', 'entity-name'],
     ['Web shop EU', 'entity-name'],
+    ['DB-01', 'entity-name'],
     ['type("HOST"),mzName("Production US")', 'selector'],
     ['entityId("HOST-0990886B7D39FE29")', 'selector'],
   ])('%s is a %s', (input, kind) => {
@@ -23,6 +24,7 @@ describe('parseSubject: what the "Entity, problem or selector" box holds', () =>
     ['HOST-0990886B7D39FE2', 20, /ends before its 16 hexadecimal digits \(at position 21\)/],
     ['HOST-0990886B7D39FEZ9', 19, /only hexadecimal digits .* \(at position 20\)/],
     ['HOST-0990886B7D39FE29A', 21, /longer than 16 hexadecimal digits/],
+    ['CUSTOM_THING-0990886B7D39', 25, /ends before its 16 hexadecimal digits/],
     [' HOST-12', 8, /not an entity id .*\(at position 9\)/],
     ['P-21X617', 4, /not a problem display id.*\(at position 5\)/],
     ['-17191_16230V3', 12, /not a problem id.*\(at position 13\)/],
