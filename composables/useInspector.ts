@@ -2,20 +2,42 @@ import { ref, shallowRef } from 'vue';
 import { clientForSecret, clientForToken } from '../platform/api';
 import { getSecret } from '../platform/vault';
 import type { StoredToken } from '../platform/storage';
+import type { DynatraceClient } from '../lib/dynatrace';
 import { parseEnvironmentUrl } from '../lib/dynatrace/environment-url';
 import { describeFailure } from '../lib/failure/describe';
 import { Failure, type FailureView } from '../lib/failure/failure';
+import { zoneReachOf } from '../lib/explain/gather';
 import { inspectToken, type Inspection } from '../lib/inspector/inspection';
 import { useInsightsStore } from '../stores/insights';
+import { environmentZones } from './useAlternatives';
 
 /** What to inspect: a stored token, or one pasted for this inspection only (kept in memory, never stored). */
 export type InspectTarget = { kind: 'stored'; token: StoredToken } | { kind: 'pasted'; environmentUrl: string; secret: string };
+
+type Insights = ReturnType<typeof useInsightsStore>;
+
+/**
+ * Inspects a stored token and records the zones it reaches (`stores/insights.ts`), for alternatives, zone warnings and
+ * explanations. "Every zone" needs more than the settings list: settings list only the caller's own zones
+ * (docs/sandbox-behaviour.md, Zones), so the token must also reach every zone another stored token of the environment
+ * was seen to reach.
+ */
+export async function inspectStored(token: StoredToken, opts: { insights: Insights; tokens: readonly StoredToken[]; signal: AbortSignal; client?: DynatraceClient }): Promise<Inspection> {
+  const client = opts.client ?? clientForToken(token);
+  const result = await inspectToken(client, { environmentUrl: token.environmentUrl, secret: () => getSecret(token.id), signal: opts.signal });
+  const reach = zoneReachOf(result);
+  const known = environmentZones(opts.insights, opts.tokens.filter((t) => t.id !== token.id), token.environmentUrl);
+  const allZones = reach.allZones && known.every((z) => reach.zones.includes(z));
+  await opts.insights.recordZones(token.id, reach.zones, { complete: reach.complete, allZones });
+  opts.insights.markInspected(token.id, reach.complete);
+  return result;
+}
 
 /**
  * Runs token inspections (metadata, access matrix, zones) for up to two targets side by side.
  * A pasted secret lives only in the closure of this run; the result holds the token id, never the secret.
  */
-export function useInspector() {
+export function useInspector(tokens: () => readonly StoredToken[] = () => []) {
   const insights = useInsightsStore();
   const results = shallowRef<(Inspection | null)[]>([null, null]);
   /** Why an inspection failed as a whole, as people read it (kind kept for the UI). */
@@ -25,14 +47,7 @@ export function useInspector() {
   let controller: AbortController | null = null;
 
   async function inspectOne(target: InspectTarget, signal: AbortSignal): Promise<Inspection> {
-    if (target.kind === 'stored') {
-      const client = clientForToken(target.token);
-      const result = await inspectToken(client, { environmentUrl: target.token.environmentUrl, secret: () => getSecret(target.token.id), signal });
-      const zones = result.zones.map((z) => z.zone);
-      const allZones = result.zonesNotSeen !== null && result.zonesNotSeen.length === 0 && zones.length > 0;
-      await insights.recordZones(target.token.id, zones, { complete: !result.truncated, allZones });
-      return result;
-    }
+    if (target.kind === 'stored') return inspectStored(target.token, { insights, tokens: tokens(), signal });
     const env = parseEnvironmentUrl(target.environmentUrl);
     if (!env.ok) throw new Failure('invalid-url', env.error.message, env.error.suggestion === undefined ? {} : { suggestion: env.error.suggestion });
     const secret = target.secret.trim();

@@ -36,10 +36,18 @@ export function useQueryPanel() {
     return { path, query: { ...pinnedQuery(), ...params } };
   }
 
-  /** The failure of a query of the panel, with "Re-run with <label>" for the stored tokens known to succeed. */
-  function failureOf(error: Ref<Error | null>): ComputedRef<FailureView | null> {
+  /**
+   * The failure of a query of the panel, with "Re-run with <label>" for the stored tokens known to succeed: from what is
+   * known of them, and those `confirmed` by running the same query ("Check my other tokens").
+   */
+  function failureOf(error: Ref<Error | null>, confirmed?: Ref<readonly { id: string; label: string }[]>): ComputedRef<FailureView | null> {
     const { alternatives } = useAlternatives(tokens, identity.token, error);
-    return computed(() => (error.value === null ? null : describeFailure(error.value, { operation: 'query', alternatives: alternatives.value })));
+    return computed(() => {
+      if (error.value === null) return null;
+      const known = alternatives.value;
+      const extra = (confirmed?.value ?? []).filter((c) => !known.some((k) => k.id === c.id));
+      return describeFailure(error.value, { operation: 'query', alternatives: [...known, ...extra] });
+    });
   }
 
   /** Carries out a failure's action: re-running pins this tab to the other token (the query re-runs on the switch). */

@@ -33,5 +33,27 @@ export const useInsightsStore = defineStore('insights', () => {
     await tokenInsightsItem.setValue(plain);
   }
 
-  return { zonesByToken, loaded, load, zonesOf, recordZones };
+  /**
+   * Scopes a token was seen to hold because a request needing them succeeded ("Check my other tokens"), beyond the
+   * scopes of its last lookup. Kept for this page only: the persisted item (`platform/storage.ts`) holds zones.
+   */
+  const scopesByToken = ref<Record<string, string[]>>({});
+
+  function scopesOf(tokenId: string): readonly string[] {
+    return scopesByToken.value[tokenId] ?? [];
+  }
+
+  function recordScopes(tokenId: string, scopes: readonly string[]) {
+    if (!scopes.length) return;
+    scopesByToken.value = { ...scopesByToken.value, [tokenId]: [...new Set([...scopesOf(tokenId), ...scopes])].sort() };
+  }
+
+  /** Tokens inspected on this page, and whether the inspection counted every page: then their zones are complete. */
+  const inspected = ref<Record<string, { complete: boolean; at: number }>>({});
+
+  function markInspected(tokenId: string, complete: boolean) {
+    inspected.value = { ...inspected.value, [tokenId]: { complete, at: Date.now() } };
+  }
+
+  return { zonesByToken, loaded, load, zonesOf, recordZones, scopesByToken, scopesOf, recordScopes, inspected, markInspected };
 });
