@@ -14,12 +14,28 @@ export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file);
   db.pragma('busy_timeout = 5000');
-  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  // Switching to WAL needs a moment of exclusive access and does not wait on the busy timeout: a second process
+  // opening the same new file then gets SQLITE_BUSY at once. It is retried for up to the same 5 s.
+  if (file !== ':memory:') retryWhileBusy(() => db.pragma('journal_mode = WAL'), 5_000);
   db.pragma('foreign_keys = ON');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the last commits).
   db.pragma('synchronous = NORMAL');
   migrate(db);
   return db;
+}
+
+function retryWhileBusy<T>(fn: () => T, budgetMs: number): T {
+  const until = Date.now() + budgetMs;
+  for (;;) {
+    try {
+      return fn();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > until) throw e;
+      // A synchronous pause (the open is synchronous too); the other process needs milliseconds.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
 }
 
 function migrate(db: Db): void {
