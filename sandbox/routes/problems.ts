@@ -1,7 +1,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
+import { nextPageKeyFor, pageKeyField, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { parseCriteria } from '../criteria';
@@ -154,7 +154,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   });
   const page = all.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'problems', caller.token.id, pageSize, all.length);
-  return c.json({ totalCount: all.length, pageSize, nextPageKey, problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
+  return c.json({ totalCount: all.length, pageSize, ...pageKeyField(nextPageKey), problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
 }
 
 function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {

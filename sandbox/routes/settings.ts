@@ -46,7 +46,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   if (bad !== undefined) throw badParameter('fields', `unknown field ${bad.slice(0, 60)}`);
   const items = ids.flatMap((s) => objectsFor(deps, caller, s))
     .map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => fields.includes(k))));
-  return c.json({ items, totalCount: items.length, pageSize: 500, nextPageKey: null });
+  return c.json({ items, totalCount: items.length, pageSize: 500 });
 }
 
 function requireAdmin(caller: Caller): void {
