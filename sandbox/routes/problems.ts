@@ -9,6 +9,8 @@ import { evaluateEntitySelector, isVisible } from '../query/entities';
 import { entitySelectorParam } from './entities';
 import type { ProblemRecord } from '../world/records';
 import type { World } from '../world/world';
+import { hashString } from '../world/rng';
+import { BUILTIN_BY_ID } from '../metrics/builtin';
 import { resolveTimeframe } from '../../lib/time/timeframe';
 
 const CRITERIA = ['status', 'severityLevel', 'impactLevel', 'rootCauseEntity', 'managementZoneIds', 'managementZones', 'impactedEntities',
@@ -68,6 +70,19 @@ function matches(p: ProblemRecord, world: World, view: View, c: { name: Criterio
   }
 }
 
+/** An event id as real ones look: a signed 64-bit number and the event's start (`9131945073144134871_1622807580000`). */
+function eventIdOf(problemId: string, index: number, startTime: number): string {
+  const hi = BigInt(hashString(`${problemId}|${index}|hi`));
+  const lo = BigInt(hashString(`${problemId}|${index}|lo`));
+  return `${BigInt.asIntN(64, (hi << 32n) | lo)}_${startTime}`;
+}
+
+/** The aggregation a metric evidence was evaluated with: the metric's default (recorded evidence names one). */
+function evidenceAggregation(metricId: string | undefined): { type: string } {
+  const kind = (metricId === undefined ? undefined : BUILTIN_BY_ID.get(metricId)?.defaultAggregation.kind) ?? 'avg';
+  return { type: kind };
+}
+
 /** The `Problem` representation, narrowed to what the caller may drill into. */
 function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | null, fields: Set<string>): Record<string, unknown> {
   const seen = (id: string) => { const e = world.byId.get(id); return !!e && isVisible(e, visible); };
@@ -83,11 +98,15 @@ function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | nu
     startTime: p.startTime, endTime: p.endTime,
   };
   if (fields.has('evidenceDetails')) {
-    const details = p.evidence.filter((e) => seen(e.entityId)).map((e) => ({
-      evidenceType: e.evidenceType, displayName: e.displayName, entity: stub(world, e.entityId), rootCauseRelevant: e.rootCauseRelevant,
-      startTime: e.startTime,
-      ...(e.evidenceType === 'EVENT' ? { eventId: `${e.startTime}_${e.eventType}`, eventType: e.eventType, endTime: e.endTime } : {}),
-      ...(e.evidenceType === 'METRIC' ? { metricId: e.metricId, unit: e.unit, valueBeforeChangePoint: e.before, valueAfterChangePoint: e.after, endTime: e.endTime } : {}),
+    // Every recorded evidence names a grouping entity; this world has no process groups, so an entity groups itself.
+    const details = p.evidence.map((e, i) => ({ e, i })).filter(({ e }) => seen(e.entityId)).map(({ e, i }) => ({
+      evidenceType: e.evidenceType, displayName: e.displayName, entity: stub(world, e.entityId), groupingEntity: stub(world, e.entityId),
+      rootCauseRelevant: e.rootCauseRelevant, startTime: e.startTime,
+      ...(e.evidenceType === 'EVENT' ? { eventId: eventIdOf(p.problemId, i, e.startTime), eventType: e.eventType, endTime: e.endTime } : {}),
+      ...(e.evidenceType === 'METRIC' ? {
+        metricId: e.metricId, unit: e.unit, aggregationType: evidenceAggregation(e.metricId),
+        valueBeforeChangePoint: e.before, valueAfterChangePoint: e.after, endTime: e.endTime,
+      } : {}),
     }));
     out.evidenceDetails = { totalCount: details.length, details };
   }
