@@ -41,11 +41,11 @@ const EDITED_RATIOS = ['result[].dataPointCountRatio: string in the real answer,
 const PAIRINGS: Pairing[] = [
   { recorded: 'GET_api_v2_apiTokens_ca4f773d77d3bb7', route: 'GET /api/v2/apiTokens', request: () => ({ path: '/api/v2/apiTokens' }) },
   { recorded: 'GET_api_v2_entities_64b5e3b6872892e', route: 'GET /api/v2/entities', request: () => ({ path: `/api/v2/entities?entitySelector=${enc('type("HOST")')}&fields=${enc(ENTITY_FIELDS)}` }),
-    unfilled: { 'entities[].fromRelationships.*': 'not yet' } },
+  },
   { recorded: 'GET_api_v2_entities_HOST-82F576674F19AC16_eeb2d99e8563a18', route: 'GET /api/v2/entities/:entityId',
     request: (c) => ({ path: `/api/v2/entities/${c.hostId}?from=now-30d&fields=${enc(ENTITY_FIELDS)}` }),
     // A zone id "MANAGEMENT-ZONE-…" with a description; real zone ids are signed numbers and the list has none.
-    edited: ['managementZones[].description'], unfilled: { 'fromRelationships.*': 'not yet' } },
+    edited: ['managementZones[].description'] },
   { recorded: 'GET_api_v2_entityTypes_DISK', route: 'GET /api/v2/entityTypes/:type', request: () => ({ path: '/api/v2/entityTypes/DISK' }),
     unfilled: { toRelationships: 'no entity of this world points at a disk (real ones: EBS volumes)' } },
   // Asked with pageSize=3, the recording is a last page of two types (its authors cut it): the sandbox's last page.
