@@ -17,6 +17,8 @@ const CRITERIA = ['status', 'severityLevel', 'impactLevel', 'rootCauseEntity', '
   'affectedEntities', 'affectedEntityTypes', 'problemId', 'displayId', 'entityTags', 'text', 'underMaintenance'] as const;
 type CriterionName = (typeof CRITERIA)[number];
 const EXTRA_FIELDS = ['evidenceDetails', 'impactAnalysis', 'recentComments'];
+/** How many comments `recentComments` holds. */
+const RECENT_COMMENTS = 5;
 
 /** `problemSelector`: criteria AND-ed, values OR-ed, values quoted with `~` escapes. */
 export function parseProblemSelector(input: string): { name: CriterionName; values: string[] }[] {
@@ -117,7 +119,11 @@ function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | nu
       })),
     };
   }
-  if (fields.has('recentComments')) out.recentComments = { comments: [], totalCount: 0, pageSize: 5, nextPageKey: null };
+  // As recorded: the newest comments and how many there are, no paging fields (the comments route pages).
+  if (fields.has('recentComments')) {
+    const all = p.comments ?? [];
+    out.recentComments = { totalCount: all.length, comments: all.slice(0, RECENT_COMMENTS) };
+  }
   return out;
 }
 
@@ -176,15 +182,45 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   return c.json({ totalCount: all.length, pageSize, ...pageKeyField(nextPageKey), problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
 }
 
-function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+/** The problem of the path, if the caller may see it: outside its zones answers like a missing one. */
+function visibleProblem(c: Ctx, deps: SandboxDeps, caller: Caller): ProblemRecord {
   const id = c.req.param('problemId')!;
   const p = deps.world.problemById.get(id);
   const visible = visibleZoneIds(caller);
   if (!p || (visible && !p.zoneIds.some((z) => visible.has(z)))) throw new SandboxError(404, `Problem with ID ${id} not found`);
-  return c.json(toProblemJson(p, deps.world, visible, new Set(c.req.query('fields') ? parseFields(c.req.query('fields')) : EXTRA_FIELDS)));
+  return p;
+}
+
+function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  return c.json(toProblemJson(p, deps.world, visibleZoneIds(caller), new Set(c.req.query('fields') ? parseFields(c.req.query('fields')) : EXTRA_FIELDS)));
+}
+
+/**
+ * `GET /problems/{id}/comments`: newest first, 10 a page (at most 500), paged by a key bound to this problem and
+ * the asking token. The zone rule is the problem's: a problem the caller cannot see has no comments to show.
+ */
+function comments(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  const route = `comments/${p.problemId}`;
+  const req = readPageRequest(c, pageKeySecret(deps.db), route, caller.token.id, ['pageSize']);
+  const pageSize = parsePageSize(req.query.pageSize, 10, 1, 500);
+  const all = p.comments ?? [];
+  const next = nextPageKeyFor(req, route, caller.token.id, pageSize, all.length);
+  return c.json({ totalCount: all.length, pageSize, ...pageKeyField(next), comments: all.slice(req.offset, req.offset + pageSize) });
+}
+
+function comment(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  const id = c.req.param('commentId')!;
+  const found = (p.comments ?? []).find((x) => x.id === id);
+  if (!found) throw new SandboxError(404, `Comment with ID ${id} not found`);
+  return c.json(found);
 }
 
 export const problemRoutes: RouteSpec[] = [
   { method: 'GET', path: '/api/v2/problems', scope: 'problems.read', permission: 'viewer', zones: 'list', handler: list },
   { method: 'GET', path: '/api/v2/problems/:problemId', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: get },
+  { method: 'GET', path: '/api/v2/problems/:problemId/comments', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: comments },
+  { method: 'GET', path: '/api/v2/problems/:problemId/comments/:commentId', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: comment },
 ];

@@ -60,7 +60,11 @@ const PAIRINGS: Pairing[] = [
   { recorded: 'GET_api_v2_metrics_query_3b31d1b7859b9a7', route: 'GET /api/v2/metrics/query',
     request: () => ({ path: `/api/v2/metrics/query?metricSelector=builtin:host.cpu.idle&from=now-84m` }) },
   { recorded: `GET_api_v2_problems_${PROBLEM}_8913ec9c57d7960`, route: 'GET /api/v2/problems/:problemId', request: (c) => ({ path: `/api/v2/problems/${c.problemId}` }),
-    unfilled: { 'recentComments.comments': 'not yet' } },
+  },
+  { recorded: `GET_api_v2_problems_${PROBLEM}_comments_adba23bf24edbcc`, route: 'GET /api/v2/problems/:problemId/comments',
+    request: (c) => ({ path: `/api/v2/problems/${c.problemId}/comments?pageSize=1` }) },
+  { recorded: `GET_api_v2_problems_${PROBLEM}_comments_-7228967546616810529_1623004451641`, route: 'GET /api/v2/problems/:problemId/comments/:commentId',
+    request: (c) => ({ path: `/api/v2/problems/${c.problemId}/comments/${c.commentId}` }) },
   { recorded: 'GET_api_v2_problems_0d7ed4db1cd91c2', route: 'GET /api/v2/problems', request: () => ({ path: '/api/v2/problems?from=now-3d' }) },
   { recorded: 'GET_api_v2_settings_objects_accb155250dbcbb', route: 'GET /api/v2/settings/objects', request: () => ({ path: '/api/v2/settings/objects?schemaIds=builtin:management-zones' }) },
   { recorded: 'POST_api_v2_metrics_ingest', route: 'POST /api/v2/metrics/ingest', status: 202,
@@ -80,8 +84,6 @@ const NOT_SERVED: Record<string, string> = {
   [`POST_api_v2_problems_${PROBLEM}_close_91e97b2b99926eb`]: 'problems are generated from the seed: they are not closed or commented on',
   GET_api_v2_metrics_query_4fa21773411125d: 'the same route and shape as GET_api_v2_metrics_query_0f81e686e69f013 (a follow-up the metric query does not have)',
   [`GET_api_v2_problems_${PROBLEM}_comments_0fe92b50cb1bdcb`]: 'a follow-up page its authors edited into a single comment; the comment itself is compared',
-  [`GET_api_v2_problems_${PROBLEM}_comments_adba23bf24edbcc`]: 'not served yet',
-  [`GET_api_v2_problems_${PROBLEM}_comments_-7228967546616810529_1623004451641`]: 'not served yet',
   [`GET_api_v2_settings_objects_${SETTINGS_OBJECT}`]: 'not served yet',
   GET_api_v2_settings_schemas: 'not served yet',
 };
@@ -102,9 +104,9 @@ describe('sandbox answers carry every key real answers carry', () => {
     const token = await sb.mintClassic(['apiTokens.read', 'apiTokens.write', 'entities.read', 'metrics.read', 'metrics.ingest', 'metrics.write', 'problems.read', 'settings.read', 'settings.write']);
     await sb.mintPat(DEMO.analyst, ['metrics.read']);
     const hostId = sb.deps.world.byType.get('HOST')![0]!.entityId;
-    const withComments = sb.deps.world.problems[0];
+    const withComments = sb.deps.world.problems.find((p) => (p.comments?.length ?? 0) > 1);
     const settings = (await (await sb.request('/api/v2/settings/objects?schemaIds=builtin:tokens.token-settings', { token })).json()) as { items: { objectId: string }[] };
-    c = { sb, token, hostId, problemId: withComments!.problemId, commentId: '', settingsId: settings.items[0]!.objectId };
+    c = { sb, token, hostId, problemId: withComments!.problemId, commentId: withComments!.comments![0]!.id, settingsId: settings.items[0]!.objectId };
   });
 
   it('pairs every recorded answer with a sandbox route, or says why the sandbox does not serve it', () => {

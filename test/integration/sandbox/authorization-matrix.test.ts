@@ -99,6 +99,18 @@ describe('authorisation matrix generated from the route table', () => {
         if (foreign) s.push({ label: 'by-id foreign', path: `/api/v2/problems/${foreign.problemId}`, expect: ok(404) });
         return s;
       }
+      case 'GET /api/v2/problems/:problemId/comments':
+      case 'GET /api/v2/problems/:problemId/comments/:commentId': {
+        // Comments follow their problem's zones: a foreign problem's comments answer like a missing problem.
+        const s: Sample[] = [];
+        const problems = sb.deps.world.problems.filter((p) => p.comments?.length);
+        const own = problems.find((p) => !c.zones || p.zoneIds.some((z) => c.zones!.has(z)));
+        const foreign = c.zones ? problems.find((p) => !p.zoneIds.some((z) => c.zones!.has(z))) : undefined;
+        const path = (p: typeof problems[number]) => `/api/v2/problems/${p.problemId}/comments${spec.path.endsWith(':commentId') ? `/${p.comments![0]!.id}` : ''}`;
+        if (own) s.push({ label: 'by-id own', path: path(own), expect: ok(200) });
+        if (foreign) s.push({ label: 'by-id foreign', path: path(foreign), expect: ok(404) });
+        return s;
+      }
       case 'GET /api/v2/metrics': return [{ label: 'list', path: '/api/v2/metrics?pageSize=500&fields=%2BdimensionDefinitions,%2BentityType', expect: ok(200) }];
       case 'GET /api/v2/metrics/:metricKey{.+}': return [
         { label: 'by-id', path: '/api/v2/metrics/builtin:host.disk.avail:names', expect: ok(200) },

@@ -144,6 +144,10 @@ describe('hostile parameter values against a sandbox on a loopback port', () => 
         return queryInputs('/api/v2/problems', { from: 'now-30d' }, ['problemSelector', 'entitySelector', 'from', 'to', 'sort', 'pageSize', 'fields', 'nextPageKey']);
       case 'GET /api/v2/problems/:problemId':
         return [pathInput('problemId', (v) => `/api/v2/problems/${v}`), ...queryInputs(`/api/v2/problems/${problemId}`, {}, ['fields'])];
+      case 'GET /api/v2/problems/:problemId/comments':
+        return [pathInput('problemId', (v) => `/api/v2/problems/${v}/comments`), ...queryInputs(`/api/v2/problems/${problemId}/comments`, {}, ['pageSize', 'nextPageKey'])];
+      case 'GET /api/v2/problems/:problemId/comments/:commentId':
+        return [pathInput('commentId', (v) => `/api/v2/problems/${problemId}/comments/${v}`)];
       case 'GET /api/v2/metrics':
         return queryInputs('/api/v2/metrics', {}, ['metricSelector', 'text', 'fields', 'pageSize', 'writtenSince', 'metadataSelector', 'nextPageKey']);
       case 'GET /api/v2/metrics/query':
