@@ -67,6 +67,8 @@ const PAIRINGS: Pairing[] = [
     request: (c) => ({ path: `/api/v2/problems/${c.problemId}/comments/${c.commentId}` }) },
   { recorded: 'GET_api_v2_problems_0d7ed4db1cd91c2', route: 'GET /api/v2/problems', request: () => ({ path: '/api/v2/problems?from=now-3d' }) },
   { recorded: 'GET_api_v2_settings_objects_accb155250dbcbb', route: 'GET /api/v2/settings/objects', request: () => ({ path: '/api/v2/settings/objects?schemaIds=builtin:management-zones' }) },
+  { recorded: `GET_api_v2_settings_objects_${SETTINGS_OBJECT}`, route: 'GET /api/v2/settings/objects/:objectId', request: (c) => ({ path: `/api/v2/settings/objects/${c.settingsId}` }) },
+  { recorded: 'GET_api_v2_settings_schemas', route: 'GET /api/v2/settings/schemas', request: () => ({ path: '/api/v2/settings/schemas' }) },
   { recorded: 'POST_api_v2_metrics_ingest', route: 'POST /api/v2/metrics/ingest', status: 202,
     request: () => ({ path: '/api/v2/metrics/ingest', method: 'POST', body: 'completeness.a 1', headers: { 'content-type': 'text/plain; charset=utf-8' } }) },
   { recorded: 'POST_api_v2_settings_objects_48f5d7ab33b29d3', route: 'POST /api/v2/settings/objects',
@@ -84,8 +86,6 @@ const NOT_SERVED: Record<string, string> = {
   [`POST_api_v2_problems_${PROBLEM}_close_91e97b2b99926eb`]: 'problems are generated from the seed: they are not closed or commented on',
   GET_api_v2_metrics_query_4fa21773411125d: 'the same route and shape as GET_api_v2_metrics_query_0f81e686e69f013 (a follow-up the metric query does not have)',
   [`GET_api_v2_problems_${PROBLEM}_comments_0fe92b50cb1bdcb`]: 'a follow-up page its authors edited into a single comment; the comment itself is compared',
-  [`GET_api_v2_settings_objects_${SETTINGS_OBJECT}`]: 'not served yet',
-  GET_api_v2_settings_schemas: 'not served yet',
 };
 
 /** Sandbox routes no recorded answer exists for. */
@@ -95,6 +95,7 @@ const NO_RECORDING: Record<string, string> = {
   'GET /api/v2/apiTokens/:id': 'no single token was recorded',
   'PUT /api/v2/apiTokens/:id': '204, no body',
   'DELETE /api/v2/apiTokens/:id': '204, no body',
+  'DELETE /api/v2/settings/objects/:objectId': '204, no body',
 };
 
 describe('sandbox answers carry every key real answers carry', () => {

@@ -63,6 +63,21 @@ describe('authorisation matrix generated from the route table', () => {
         return [{ label: 'write token settings', path: spec.method === 'POST' ? '/api/v2/settings/objects' : `/api/v2/settings/objects/${objectId}`, method: spec.method, body,
           expect: (cc) => (cc.email === null || cc.role === 'admin' ? 200 : 403) }];
       }
+      case 'GET /api/v2/settings/objects/:objectId': {
+        // Zone objects follow the zone rule: a foreign zone's object answers like a missing one.
+        const w = sb.deps.world;
+        const objectId = (schema: string, key: string) => Buffer.from(`${schema}\u0000environment\u0000${key}`).toString('base64url');
+        const s: Sample[] = [{ label: 'token settings', path: `/api/v2/settings/objects/${objectId('builtin:tokens.token-settings', 'singleton')}`, expect: ok(200) }];
+        const own = w.zones.find((z) => !c.zones || c.zones.has(z.id));
+        if (own) s.push({ label: 'by-id own zone', path: `/api/v2/settings/objects/${objectId('builtin:management-zones', own.id)}`, expect: ok(200) });
+        if (foreignZoneId) s.push({ label: 'by-id foreign zone', path: `/api/v2/settings/objects/${objectId('builtin:management-zones', foreignZoneId)}`, expect: ok(404) });
+        return s;
+      }
+      case 'DELETE /api/v2/settings/objects/:objectId': {
+        const objectId = Buffer.from('builtin:tokens.token-settings\u0000environment\u0000singleton').toString('base64url');
+        return [{ label: 'reset token settings', path: `/api/v2/settings/objects/${objectId}`, expect: (cc) => (cc.email === null || cc.role === 'admin' ? 204 : 403) }];
+      }
+      case 'GET /api/v2/settings/schemas': return [{ label: 'list', path: '/api/v2/settings/schemas', expect: ok(200) }];
       case 'GET /api/v2/entities': {
         const s: Sample[] = [{ label: 'list', path: '/api/v2/entities?entitySelector=type(HOST)&fields=%2BmanagementZones,%2BtoRelationships,%2BfromRelationships', expect: ok(200) }];
         if (foreignZone) {
