@@ -9,7 +9,7 @@ const TEMPLATES: { title: string; severity: ProblemRecord['severityLevel']; impa
   { title: 'Response time degradation', severity: 'PERFORMANCE', impact: 'SERVICES', type: 'SERVICE', metric: 'builtin:service.response.time', unit: 'MicroSecond', event: 'SERVICE_RESPONSE_TIME_DEGRADED' },
   { title: 'Failure rate increase', severity: 'ERROR', impact: 'SERVICES', type: 'SERVICE', metric: 'builtin:service.errors.total.rate', unit: 'Percent', event: 'SERVICE_ERROR_RATE_INCREASED' },
   { title: 'Process unavailable', severity: 'AVAILABILITY', impact: 'INFRASTRUCTURE', type: 'PROCESS_GROUP_INSTANCE', event: 'PROCESS_UNAVAILABLE' },
-  { title: 'User action duration degradation', severity: 'PERFORMANCE', impact: 'APPLICATION', type: 'APPLICATION', metric: 'builtin:apps.web.actionDuration.load.browser', unit: 'MicroSecond', event: 'APPLICATION_SLOWDOWN' },
+  { title: 'User action duration degradation', severity: 'PERFORMANCE', impact: 'APPLICATION', type: 'APPLICATION', metric: 'builtin:apps.web.actionDuration.load.browser', unit: 'MilliSecond', event: 'APPLICATION_SLOWDOWN' },
   { title: 'JavaScript error rate increase', severity: 'ERROR', impact: 'APPLICATION', type: 'APPLICATION', event: 'APPLICATION_JS_ERROR_RATE_INCREASED' },
 ];
 
@@ -40,7 +40,8 @@ export function generateProblems(world: World, seed: number, anchor: number): Pr
     const zoneIds = [...new Set(impacted.flatMap((id) => world.byId.get(id)!.zoneIds))];
     const evidence: EvidenceRecord[] = [{ evidenceType: 'EVENT', displayName: t.title, entityId: root.entityId, rootCauseRelevant: true, startTime: start, endTime: end, eventType: t.event }];
     if (t.metric) {
-      const before = t.unit === 'Percent' ? 20 + rng() * 30 : 50_000 + rng() * 200_000;
+      // Durations in the metric's unit: a load action's milliseconds are a thousandth of a service's microseconds.
+      const before = (t.unit === 'Percent' ? 20 + rng() * 30 : 50_000 + rng() * 200_000) / (t.unit === 'MilliSecond' ? 1000 : 1);
       evidence.push({ evidenceType: 'METRIC', displayName: t.title, entityId: root.entityId, rootCauseRelevant: true, startTime: start - 15 * 60_000, endTime: end, metricId: t.metric, unit: t.unit, before, after: t.unit === 'Percent' ? Math.min(100, before + 40 + rng() * 20) : before * (3 + rng() * 4) });
     }
     const hi = BigInt.asIntN(64, BigInt(Math.floor(rng() * 2 ** 31)) * BigInt(Math.floor(rng() * 2 ** 31)) * (rng() < 0.5 ? -1n : 1n));

@@ -145,4 +145,19 @@ describe('sandbox answers carry every key real answers carry', () => {
     if (typeof ours.nextPageKey === 'string') throw new Error(`${req.path} is not a last page: choose a request that is`);
     expect({ has: 'nextPageKey' in ours, value: ours.nextPageKey ?? null }).toEqual({ has: 'nextPageKey' in real, value: realKey ?? null });
   });
+
+  it('describes the metrics real servers have as they describe them: names, units, aggregations, dimensions, transformations', async () => {
+    const recorded = new Map<string, Record<string, unknown>>();
+    for (const e of recordedExchanges()) {
+      const b = JSON.parse(e.body) as { metrics?: Record<string, unknown>[]; metricId?: string; aggregationTypes?: unknown };
+      for (const m of b.metrics ?? (b.metricId && b.aggregationTypes ? [b as Record<string, unknown>] : [])) if (m.aggregationTypes) recorded.set(m.metricId as string, m);
+    }
+    const FIELDS = ['displayName', 'unit', 'aggregationTypes', 'defaultAggregation', 'dimensionDefinitions', 'entityType', 'transformations'] as const;
+    const ours = (await (await c.sb.request(`/api/v2/metrics?pageSize=500&fields=${enc(FIELDS.map((f) => `+${f}`).join(','))}`, { token: c.token })).json()) as { metrics: Record<string, unknown>[] };
+    const both = ours.metrics.filter((m) => recorded.has(m.metricId as string));
+    expect(both.length).toBeGreaterThanOrEqual(10);
+    const differences = both.flatMap((m) => FIELDS.filter((f) => JSON.stringify(m[f]) !== JSON.stringify(recorded.get(m.metricId as string)![f]))
+      .map((f) => `${m.metricId as string} ${f}: ${JSON.stringify(m[f])} vs recorded ${JSON.stringify(recorded.get(m.metricId as string)![f])}`));
+    expect(differences).toEqual([]);
+  });
 });

@@ -51,7 +51,7 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       const ids = all.metrics.map((m) => m.metricId);
       for (const k of ['builtin:host.cpu.usage', 'builtin:host.mem.avail.bytes', 'builtin:service.response.time', 'builtin:tech.generic.cpu.usage', 'builtin:apps.web.apdex.userType', 'builtin:billing.ddu.metrics.total']) expect(ids).toContain(k);
       const units = Object.fromEntries(all.metrics.map((m) => [m.metricId, m.unit]));
-      expect(units).toMatchObject({ 'builtin:host.cpu.usage': 'Percent', 'builtin:host.mem.avail.bytes': 'Byte', 'builtin:host.net.nic.bytesRx': 'BytePerSecond', 'builtin:service.response.time': 'MicroSecond', 'builtin:service.requestCount.total': 'Count', 'builtin:apps.web.apdex.userType': 'Unspecified' });
+      expect(units).toMatchObject({ 'builtin:host.cpu.usage': 'Percent', 'builtin:host.mem.avail.bytes': 'Byte', 'builtin:host.net.nic.bytesRx': 'BytePerSecond', 'builtin:service.response.time': 'MicroSecond', 'builtin:service.requestCount.total': 'Count', 'builtin:apps.web.apdex.userType': 'NotApplicable' });
 
       const seen: string[] = [];
       let page = await json<Collection>(await get('/api/v2/metrics?pageSize=7&fields=metricId'));
@@ -436,6 +436,27 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect(mine.result[0]!.data.map((s) => s.dimensionMap['dt.entity.host'])).toEqual(all.result[0]!.data.map((s) => s.dimensionMap['dt.entity.host']).filter((id) => inEu(id!)));
       expect(mine.result[0]!.data.length).toBe(hosts().filter((h) => inEu(h.entityId)).length);
       expect(mine.result[0]!.data.every((s) => s.dimensionMap['dt.entity.host.name']!.startsWith('prd-eu-'))).toBe(true);
+    });
+
+    it('load actions by browser: browsers are named and in no zone, the application decides who sees a series', async () => {
+      const sel = 'builtin:apps.web.actionCount.load.browser:splitBy("dt.entity.application","dt.entity.browser"):fold:names';
+      const mine = await data(sel, '&from=now-2h', analyst);
+      const all = await data(sel, '&from=now-2h');
+      const apps = (d: MetricData) => [...new Set(d.result[0]!.data.map((s) => s.dimensionMap['dt.entity.application']!))];
+      expect(apps(mine).length).toBeGreaterThan(0);
+      expect(apps(mine)).toEqual(apps(all).filter((id) => inEu(id)));
+      const series = mine.result[0]!.data;
+      expect(new Set(series.map((s) => s.dimensionMap['dt.entity.browser.name'])).size).toBe(4);
+      expect(series.every((s) => /^BROWSER-[0-9A-F]{16}$/.test(s.dimensionMap['dt.entity.browser']!))).toBe(true);
+      // Chrome carries the largest share of every application's actions.
+      for (const app of apps(mine)) {
+        const byBrowser = series.filter((s) => s.dimensionMap['dt.entity.application'] === app);
+        const top = byBrowser.reduce((a, b) => ((a.values[0] ?? 0) >= (b.values[0] ?? 0) ? a : b));
+        expect(top.dimensionMap['dt.entity.browser.name']).toBe('Chrome');
+      }
+      // The descriptor lists what the query splits by.
+      const d = await json<{ dimensionDefinitions: { key: string }[] }>(await get('/api/v2/metrics/builtin:apps.web.actionCount.load.browser'));
+      expect(d.dimensionDefinitions.map((x) => x.key)).toEqual(['dt.entity.application', 'dt.entity.browser']);
     });
 
     it('top 10 slowest services', async () => {
