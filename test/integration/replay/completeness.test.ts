@@ -96,6 +96,7 @@ const NO_RECORDING: Record<string, string> = {
   'PUT /api/v2/apiTokens/:id': '204, no body',
   'DELETE /api/v2/apiTokens/:id': '204, no body',
   'DELETE /api/v2/settings/objects/:objectId': '204, no body',
+  'DELETE /api/v2/metrics/:metricKey{.+}': '202, no body',
 };
 
 describe('sandbox answers carry every key real answers carry', () => {

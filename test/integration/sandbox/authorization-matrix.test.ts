@@ -146,6 +146,11 @@ describe('authorisation matrix generated from the route table', () => {
         }
         return s;
       }
+      case 'DELETE /api/v2/metrics/:metricKey{.+}': return [
+        // A deletion removes every zone's series: zone-restricted owners need environment-wide access.
+        { label: 'by-id (missing)', path: '/api/v2/metrics/matrix.no.such.metric', method: 'DELETE', expect: (cc) => (cc.zones ? 403 : 404) },
+        { label: 'built-in', path: '/api/v2/metrics/builtin:host.cpu.usage', method: 'DELETE', expect: (cc) => (cc.zones ? 403 : 400) },
+      ];
       case 'POST /api/v2/metrics/ingest': return [{ label: 'ingest', path: '/api/v2/metrics/ingest', method: 'POST', body: 'matrix.sample.gauge,source=matrix 1', expect: ok(202) }];
       default:
         throw new Error(`route ${key} has no sample in the authorisation matrix: add one`);

@@ -93,7 +93,7 @@ describe('hostile parameter values against a sandbox on a loopback port', () => 
   beforeAll(async () => {
     sb = await spawnSandbox(['--db', ':memory:', '--admin-key', KEY]);
     const res = await adminFetch(sb.url, KEY, '/api-tokens', 'POST', {
-      name: 'hostile', scopes: ['apiTokens.read', 'apiTokens.write', 'entities.read', 'problems.read', 'metrics.read', 'metrics.ingest', 'settings.read', 'settings.write'],
+      name: 'hostile', scopes: ['apiTokens.read', 'apiTokens.write', 'entities.read', 'problems.read', 'metrics.read', 'metrics.ingest', 'metrics.write', 'settings.read', 'settings.write'],
     });
     token = ((await res.json()) as { token: string }).token;
     const hosts = await call({ path: '/api/v2/entities?entitySelector=type(HOST)&pageSize=1' });
@@ -166,6 +166,8 @@ describe('hostile parameter values against a sandbox on a loopback port', () => 
         return [{ name: 'line protocol', kind: 'body', request: (v) => ({ path: '/api/v2/metrics/ingest', method: 'POST', body: `hostile.metric ${v}\n${v} 1`, contentType: 'text/plain' }) }];
       case 'GET /api/v2/metrics/:metricKey{.+}':
         return [pathInput('metricKey', (v) => `/api/v2/metrics/${v}`)];
+      case 'DELETE /api/v2/metrics/:metricKey{.+}':
+        return [pathInput('metricKey', (v) => `/api/v2/metrics/${v}`, 'DELETE')];
       default:
         throw new Error(`route ${key} has no hostile inputs: add them to inputsFor`);
     }

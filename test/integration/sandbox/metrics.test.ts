@@ -157,7 +157,7 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect(missing.status).toBe(404);
       expect((await json<Envelope>(missing)).error.message).toBe("Metric key 'builtin:host.cpu.nope' not found");
       expect((await get(`/api/v2/metrics/${encodeURIComponent('builtin:host.cpu.usage + 1')}`)).status).toBe(400);
-      expect((await get('/api/v2/metrics/builtin:host.cpu.usage', admin, { accept: 'text/csv; header=present' })).status).toBe(406);
+      expect((await get('/api/v2/metrics/builtin:host.cpu.usage', admin, { accept: 'application/xml' })).status).toBe(406);
     });
   });
 
@@ -509,6 +509,49 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect((await query('builtin:billing.ddu.metrics.total', '', support)).status).toBe(403);
       const classic = await sb.mintClassic(['metrics.read']);
       expect((await query('builtin:billing.ddu.metrics.total', '', classic)).status).toBe(200);
+    });
+  });
+
+  describe('deleting ingested metrics (DELETE /metrics/{metricKey})', () => {
+    it('deletes an ingested metric two hours after its last point, never a built-in one or one written since', async () => {
+      const writer = await sb.mintClassic(['metrics.ingest', 'metrics.read', 'metrics.write']);
+      const t = sb.now();
+      expect((await ingest(`delete.me.gauge,host="a" 5 ${t - 60_000}`, writer)).status).toBe(202);
+      const del = (key: string, token = writer) => sb.request(`/api/v2/metrics/${key}`, { token, method: 'DELETE' });
+      expect((await del('delete.me.gauge')).status).toBe(400);
+      sb.setNow(t + 2 * 3_600_000);
+      try {
+        const res = await del('delete.me.gauge');
+        expect(res.status).toBe(202);
+        expect(await res.text()).toBe('');
+        expect((await get('/api/v2/metrics/delete.me.gauge', writer)).status).toBe(404);
+        expect((await del('delete.me.gauge')).status).toBe(404);
+        expect((await del('builtin:host.cpu.usage')).status).toBe(400);
+        // Without metrics.write the scope check answers first; a zone-restricted owner lacks environment-wide access.
+        expect((await del('delete.me.other', ingester)).status).toBe(403);
+        const operator = await sb.mintPat(DEMO.operator, ['metrics.write']);
+        const denied = await del('delete.me.other', operator);
+        expect(denied.status).toBe(403);
+        expect(await denied.text()).toContain('environment-wide access');
+      } finally {
+        sb.setNow(t);
+      }
+    });
+  });
+
+  describe('descriptors as CSV (the spec offers text/csv on GET /metrics and GET /metrics/{metricKey})', () => {
+    it('answers one row per metric, the JSON fields as columns, with and without a header', async () => {
+      const res = await get('/api/v2/metrics?metricSelector=builtin:host.cpu.(usage,idle)&fields=%2BaggregationTypes', admin, { accept: 'text/csv; header=present' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; header=present; charset=utf-8');
+      const lines = (await res.text()).trimEnd().split('\r\n');
+      expect(lines[0]).toBe('metricId,displayName,description,unit,aggregationTypes');
+      expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['builtin:host.cpu.usage', 'builtin:host.cpu.idle']);
+      expect(lines[2]).toContain('"[""auto"",""avg"",""max"",""min""]"');
+      const one = await get('/api/v2/metrics/builtin:host.cpu.idle', admin, { accept: 'text/csv; header=absent' });
+      expect(one.headers.get('content-type')).toBe('text/csv; header=absent; charset=utf-8');
+      expect((await one.text()).startsWith('builtin:host.cpu.idle,CPU idle,')).toBe(true);
+      expect((await get('/api/v2/metrics', admin, { accept: 'application/xml' })).status).toBe(406);
     });
   });
 
