@@ -75,3 +75,12 @@ export function nextPageKeyFor(req: PageRequest, route: string, tokenId: string,
   const offset = req.offset + pageSize;
   return offset < total ? encodePageKey(req.secret, { route, query: req.query, offset, tokenId }) : null;
 }
+
+/**
+ * `nextPageKey` as real lists carry it: only while there is a next page. The recorded last pages of tokens,
+ * entities, entity types, problems and settings objects have no key at all (docs/sandbox-behaviour.md, "Real
+ * answers"); the metric endpoints send `null` instead and do not use this.
+ */
+export function pageKeyField(next: string | null): { nextPageKey?: string } {
+  return next === null ? {} : { nextPageKey: next };
+}

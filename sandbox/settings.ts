@@ -31,10 +31,32 @@ export function getSettings(db: Db): EnvironmentSettings {
   };
 }
 
-export function putSettings(db: Db, patch: Partial<EnvironmentSettings>): EnvironmentSettings {
-  if (patch.patEnabled !== undefined) writeMeta(db, 'patEnabled', String(patch.patEnabled));
+/**
+ * Writes environment settings. A write of `patEnabled` is a new version of the `builtin:tokens.token-settings`
+ * object, whoever makes it (the Settings API or the admin API): the object's `updateToken` changes, so a
+ * read-modify-write that read the old version gets a 409. `by` records when and by whom, for `modified`/`author`.
+ */
+export function putSettings(db: Db, patch: Partial<EnvironmentSettings>, by?: { now: number; author: string }): EnvironmentSettings {
+  if (patch.patEnabled !== undefined) {
+    writeMeta(db, 'patEnabled', String(patch.patEnabled));
+    writeMeta(db, 'tokenSettingsVersion', String(tokenSettingsMeta(db).version + 1));
+    if (by) { writeMeta(db, 'tokenSettingsModified', String(by.now)); writeMeta(db, 'tokenSettingsAuthor', by.author); }
+  }
   if (patch.zoneDenials !== undefined) writeMeta(db, 'zoneDenials', patch.zoneDenials);
   return getSettings(db);
+}
+
+/** Version, last modification and author of the token settings object (version 0: never written). */
+export function tokenSettingsMeta(db: Db): { version: number; modified: number | null; author: string | null } {
+  const rows = prep(db, "SELECT key, value FROM meta WHERE key IN ('tokenSettingsVersion', 'tokenSettingsModified', 'tokenSettingsAuthor')").all() as { key: string; value: string }[];
+  const get = (k: string) => rows.find((r) => r.key === k)?.value;
+  const modified = get('tokenSettingsModified');
+  return { version: Number(get('tokenSettingsVersion') ?? 0), modified: modified === undefined ? null : Number(modified), author: get('tokenSettingsAuthor') ?? null };
+}
+
+/** Back to the defaults (`DELETE` of the token settings object): PATs enabled, as a new environment has them. */
+export function resetTokenSettings(db: Db, by: { now: number; author: string }): void {
+  putSettings(db, { patEnabled: DEFAULTS.patEnabled }, by);
 }
 
 const secrets = new WeakMap<Db, Buffer>();

@@ -5,7 +5,10 @@
  * - metric `values` contain `null` for empty slots, and the remainder series of a "top X" query has `null`
  *   dimensions (spec: `number[]`, `string[]`);
  * - `ConstraintViolation.location` is `null` in real bodies, and `parameterLocation` may be `HEADER`;
- * - the metrics ingest answer (`ValidationResponse`) is missing from the 1.254 spec altogether.
+ * - the metrics ingest answer (`ValidationResponse`) is missing from the 1.254 spec altogether;
+ * - a descriptor's `lastWritten` is `null` for a metric never written, older servers' metric queries lack
+ *   `resolution` and the ratios, and settings objects carry `searchSummary` (the recorded answers in `reference/`,
+ *   listed in docs/sandbox-behaviour.md, "Real answers").
  *
  * Only what the client uses is re-exported; import other schemas from the generated file directly.
  */
@@ -49,17 +52,24 @@ export type ApiTokenListParams = Omit<QueryOf<'listApiTokens'>, 'nextPageKey'>;
 
 // ---- metrics ------------------------------------------------------------------------------------------------
 
-export type MetricDescriptor = Schemas['MetricDescriptor'];
-export type MetricDescriptorCollection = WithNullableNextPageKey<Schemas['MetricDescriptorCollection']>;
+export type MetricDescriptor = Omit<Schemas['MetricDescriptor'], 'lastWritten'> & { lastWritten?: number | null };
+export type MetricDescriptorCollection = Omit<WithNullableNextPageKey<Schemas['MetricDescriptorCollection']>, 'metrics'> & {
+  metrics: MetricDescriptor[];
+};
 
 export type MetricSeries = Omit<Schemas['MetricSeries'], 'values' | 'dimensions' | 'dimensionMap'> & {
   values: (number | null)[];
   dimensions: (string | null)[];
   dimensionMap: Record<string, string | null>;
 };
-export type MetricSeriesCollection = Omit<Schemas['MetricSeriesCollection'], 'data'> & { data: MetricSeries[] };
-export type MetricData = Omit<WithNullableNextPageKey<Schemas['MetricData']>, 'result'> & {
+export type MetricSeriesCollection = Omit<Schemas['MetricSeriesCollection'], 'data' | 'dataPointCountRatio' | 'dimensionCountRatio'> & {
+  data: MetricSeries[];
+  dataPointCountRatio?: number;
+  dimensionCountRatio?: number;
+};
+export type MetricData = Omit<WithNullableNextPageKey<Schemas['MetricData']>, 'result' | 'resolution'> & {
   result: MetricSeriesCollection[];
+  resolution?: string;
 };
 export type MetricListParams = Omit<QueryOf<'allMetrics'>, 'nextPageKey'> & {
   /** Newer servers only; not in the 1.254 spec. */
@@ -100,8 +110,8 @@ export type ProblemGetParams = QueryOf<'getProblem'>;
 
 // ---- settings -----------------------------------------------------------------------------------------------
 
-export type SettingsObject = Schemas['SettingsObject'];
-export type ObjectsList = WithNullableNextPageKey<Schemas['ObjectsList']>;
+export type SettingsObject = Schemas['SettingsObject'] & { searchSummary?: string };
+export type ObjectsList = Omit<WithNullableNextPageKey<Schemas['ObjectsList']>, 'items'> & { items: SettingsObject[] };
 export type SettingsObjectListParams = Omit<QueryOf<'getSettingsObjects'>, 'nextPageKey'>;
 
 /** Any paged response: the client only needs the cursor. */

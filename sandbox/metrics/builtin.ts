@@ -86,7 +86,8 @@ const DIM = {
   disk: { key: 'dt.entity.disk', name: 'Disk', displayName: 'Disk', type: 'ENTITY' },
   service: { key: 'dt.entity.service', name: 'Service', displayName: 'Service', type: 'ENTITY' },
   pgi: { key: 'dt.entity.process_group_instance', name: 'Process', displayName: 'Process', type: 'ENTITY' },
-  app: { key: 'dt.entity.application', name: 'Web application', displayName: 'Web application', type: 'ENTITY' },
+  app: { key: 'dt.entity.application', name: 'Application', displayName: 'Web application', type: 'ENTITY' },
+  browser: { key: 'dt.entity.browser', name: 'Browser', displayName: 'Browser', type: 'ENTITY' },
   userType: { key: 'User type', name: 'User type', displayName: 'User type', type: 'STRING' },
   metricKey: { key: 'metric_key', name: 'Metric key', displayName: 'Metric key', type: 'STRING' },
 } as const satisfies Record<string, DimensionDef>;
@@ -283,15 +284,31 @@ function actions(s: SlotCtx): { rate: number; spread: number } {
   return { rate: g.avg, spread: g.spread };
 }
 
+/** The part of an application's actions made with the tuple's browser. */
+function browserShare(s: SlotCtx): number {
+  return BROWSER_BY_ID.get(s.t.dims['dt.entity.browser'] ?? '')?.share ?? 1;
+}
+
 // ---- catalogue ------------------------------------------------------------------------------------
 
 const GAUGE_AGGS: AggregationType[] = ['auto', 'avg', 'max', 'min'];
 const TIMING_AGGS: AggregationType[] = ['auto', 'avg', 'count', 'max', 'median', 'min', 'percentile', 'sum'];
 const VALUE_AGGS: AggregationType[] = ['auto', 'value'];
+const APDEX_AGGS: AggregationType[] = ['auto', 'avg'];
 const AVG: Aggregation = { kind: 'avg' };
 const VALUE: Aggregation = { kind: 'value' };
 
-type Kind = 'host' | 'disk' | 'service' | 'pgi' | 'app' | 'apdex' | 'env' | 'byMetric';
+type Kind = 'host' | 'disk' | 'service' | 'pgi' | 'app' | 'appBrowser' | 'apdex' | 'env' | 'byMetric';
+
+/**
+ * Browsers, the second dimension of the "(by browser)" metrics (recorded descriptors). They are global entities in
+ * Dynatrace, in no management zone, so they are no entities of the world: a tuple's zones are its application's.
+ * `share` is the part of an application's traffic each one carries.
+ */
+export const BROWSERS: readonly { id: string; name: string; share: number }[] = [
+  { name: 'Chrome', share: 0.6 }, { name: 'Safari', share: 0.2 }, { name: 'Edge', share: 0.12 }, { name: 'Firefox', share: 0.08 },
+].map((b) => ({ ...b, id: `BROWSER-${(hashString(`browser|${b.name}`) >>> 0).toString(16).toUpperCase().padStart(8, '0')}${(hashString(`browser|${b.name}|lo`) >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
+export const BROWSER_BY_ID: ReadonlyMap<string, { id: string; name: string; share: number }> = new Map(BROWSERS.map((b) => [b.id, b]));
 
 const DDU_KEYS = ['calc:service.checkout.requests', 'custom.shop.orders', 'ext:jmx.heap.used', 'log.payment.errors', 'func:apdex.weighted'];
 
@@ -309,6 +326,9 @@ function tuplesOf(kind: Kind) {
         const host = firstTarget(world, e, 'isDiskOf');
         if (!host) continue;
         out.push(tupleOf(world, e, { 'dt.entity.host': host.entityId, 'dt.entity.disk': e.entityId }, [host, e]));
+      } else if (kind === 'appBrowser') {
+        // The application's own seed: its browsers split one signal by their shares, so they add up to it.
+        for (const b of BROWSERS) out.push(tupleOf(world, e, { 'dt.entity.application': e.entityId, 'dt.entity.browser': b.id }, [e]));
       } else if (kind === 'apdex') {
         for (const u of ['Real users', 'Synthetic']) out.push(tupleOf(world, e, { 'dt.entity.application': e.entityId, 'User type': u }, [e], u));
       } else {
@@ -329,13 +349,14 @@ interface Spec {
 
 function metric(p: Spec): BuiltinMetric {
   const dims: Record<Kind, DimensionDef[]> = {
-    host: [DIM.host], disk: [DIM.host, DIM.disk], service: [DIM.service], pgi: [DIM.pgi], app: [DIM.app],
+    host: [DIM.host], disk: [DIM.host, DIM.disk], service: [DIM.service], pgi: [DIM.pgi], app: [DIM.app], appBrowser: [DIM.app, DIM.browser],
     apdex: [DIM.app, DIM.userType], env: [], byMetric: [DIM.metricKey],
   };
+  // Real disk metrics name HOST as their entity type (recorded descriptors), though their tuples are disks.
   const entityType: Record<Kind, string[]> = {
-    host: ['HOST'], disk: ['DISK'], service: ['SERVICE'], pgi: ['PROCESS_GROUP_INSTANCE'], app: ['APPLICATION'], apdex: ['APPLICATION'], env: [], byMetric: [],
+    host: ['HOST'], disk: ['HOST'], service: ['SERVICE'], pgi: ['PROCESS_GROUP_INSTANCE'], app: ['APPLICATION'], appBrowser: ['APPLICATION'], apdex: ['APPLICATION'], env: [], byMetric: [],
   };
-  const primary: Record<Kind, string | null> = { host: 'HOST', disk: 'DISK', service: 'SERVICE', pgi: 'PROCESS_GROUP_INSTANCE', app: 'APPLICATION', apdex: 'APPLICATION', env: null, byMetric: null };
+  const primary: Record<Kind, string | null> = { host: 'HOST', disk: 'DISK', service: 'SERVICE', pgi: 'PROCESS_GROUP_INSTANCE', app: 'APPLICATION', appBrowser: 'APPLICATION', apdex: 'APPLICATION', env: null, byMetric: null };
   const def = p.def ?? (p.aggs.includes('avg') ? AVG : VALUE);
   return {
     metricId: p.key, displayName: p.name, description: p.description, unit: p.unit, aggregationTypes: p.aggs,
@@ -350,11 +371,11 @@ function metric(p: Spec): BuiltinMetric {
 export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
   metric({ key: 'builtin:host.cpu.usage', name: 'CPU usage %', description: 'Percentage of CPU time when CPU was utilized. A value close to 100% means most host processing resources are in use, and host CPUs can’t handle additional work.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score', rootCause: true,
     slot: (s, raw, i) => putGauge(s, raw, i, hostCpu(s, s.t.entity)) }),
-  metric({ key: 'builtin:host.cpu.user', name: 'CPU user time', description: 'Percentage of CPU time spent in user space.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
+  metric({ key: 'builtin:host.cpu.user', name: 'CPU user', description: 'Percentage of CPU time spent in user space.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
     slot: (s, raw, i) => putGauge(s, raw, i, linear(hostCpu(s, s.t.entity), 0.55 + 0.25 * param(s.t.seed, 12), 0, 2)) }),
-  metric({ key: 'builtin:host.cpu.system', name: 'CPU system time', description: 'Percentage of CPU time spent in kernel space.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
+  metric({ key: 'builtin:host.cpu.system', name: 'CPU system', description: 'Percentage of CPU time spent in kernel space.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
     slot: (s, raw, i) => putGauge(s, raw, i, linear(hostCpu(s, s.t.entity), (0.45 - 0.25 * param(s.t.seed, 12)) * 0.8, 0, 2)) }),
-  metric({ key: 'builtin:host.cpu.idle', name: 'CPU idle time', description: 'Percentage of CPU time when the CPU was idle.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
+  metric({ key: 'builtin:host.cpu.idle', name: 'CPU idle', description: 'Percentage of CPU time when the CPU was idle.', unit: 'Percent', aggs: GAUGE_AGGS, kind: 'host', min: 0, max: 100, valueType: 'score',
     slot: (s, raw, i) => putGauge(s, raw, i, linear(hostCpu(s, s.t.entity), -1, 100, 2)) }),
   metric({ key: 'builtin:host.cpu.load', name: 'System load', description: 'The average number of processes that are being executed by the CPU or waiting to be executed, over the last minute.', unit: 'Ratio', aggs: GAUGE_AGGS, kind: 'host', min: 0, valueType: 'score',
     slot: (s, raw, i) => putGauge(s, raw, i, linear(hostCpu(s, s.t.entity), (Number(s.t.entity?.properties.cpuCores ?? 4) * 1.1) / 100, 0, 3)) }),
@@ -401,17 +422,17 @@ export const BUILTIN_METRICS: readonly BuiltinMetric[] = [
       const g = signal(s, s.t.seed, { level: (150 + 3400 * param(s.t.seed, 16) ** 2) * 1024 ** 2, daily: 0.05, noise: 0.06, family: F.pgiMem });
       putGauge(s, raw, i, stat(s, s.t.seed ^ F.pgiMem, g.avg, g.spread, 0, 2 ** 40, 0));
     } }),
-  metric({ key: 'builtin:apps.web.actionCount.load.browser', name: 'Action count - load action (by browser)', description: 'The number of load actions.', unit: 'Count', aggs: VALUE_AGGS, kind: 'app', min: 0,
-    slot: (s, raw, i) => { const a = actions(s); putCount(s, raw, i, a.rate, a.spread); } }),
-  metric({ key: 'builtin:apps.web.actionCount.xhr.browser', name: 'Action count - XHR action (by browser)', description: 'The number of XHR actions.', unit: 'Count', aggs: VALUE_AGGS, kind: 'app', min: 0,
-    slot: (s, raw, i) => { const a = actions(s); const f = 2 + 6 * param(s.t.seed, 17); putCount(s, raw, i, a.rate * f, a.spread * f); } }),
-  metric({ key: 'builtin:apps.web.actionDuration.load.browser', name: 'Action duration - load action (by browser)', description: 'The duration of load actions, in microseconds.', unit: 'MicroSecond', aggs: TIMING_AGGS, kind: 'app', min: 0, valueType: 'score', dist: 'lognormal',
+  metric({ key: 'builtin:apps.web.actionCount.load.browser', name: 'Action count - load action (by browser) [web]', description: 'The number of load actions.', unit: 'Count', aggs: VALUE_AGGS, kind: 'appBrowser', min: 0,
+    slot: (s, raw, i) => { const a = actions(s); const f = browserShare(s); putCount(s, raw, i, a.rate * f, a.spread * f); } }),
+  metric({ key: 'builtin:apps.web.actionCount.xhr.browser', name: 'Action count - XHR action (by browser) [web]', description: 'The number of XHR actions.', unit: 'Count', aggs: VALUE_AGGS, kind: 'appBrowser', min: 0,
+    slot: (s, raw, i) => { const a = actions(s); const f = (2 + 6 * param(s.t.seed, 17)) * browserShare(s); putCount(s, raw, i, a.rate * f, a.spread * f); } }),
+  metric({ key: 'builtin:apps.web.actionDuration.load.browser', name: 'Action duration - load action (by browser) [web]', description: 'The duration of load actions, in milliseconds.', unit: 'MilliSecond', aggs: TIMING_AGGS, kind: 'appBrowser', min: 0, valueType: 'score', dist: 'lognormal',
     slot: (s, raw, i) => {
       const a = actions(s);
-      const g = signal(s, s.t.seed, { level: (900 + 2600 * param(s.t.seed, 18)) * 1000, daily: 0.2, noise: 0.3, family: F.duration });
-      putDuration(raw, i, g.avg, Math.round(Math.max(0, a.rate) * s.k));
+      const g = signal(s, s.t.seed, { level: 900 + 2600 * param(s.t.seed, 18), daily: 0.2, noise: 0.3, family: F.duration });
+      putDuration(raw, i, g.avg, Math.round(Math.max(0, a.rate) * browserShare(s) * s.k));
     } }),
-  metric({ key: 'builtin:apps.web.apdex.userType', name: 'Apdex (by user type)', description: 'The Apdex rating of the application, from 0 (frustrated) to 1 (satisfied), by user type.', unit: 'Unspecified', aggs: VALUE_AGGS, def: VALUE, valueKind: 'avg', kind: 'apdex', min: 0, max: 1, valueType: 'score',
+  metric({ key: 'builtin:apps.web.apdex.userType', name: 'Apdex (by user type) [web]', description: 'The Apdex rating of the application, from 0 (frustrated) to 1 (satisfied), by user type.', unit: 'NotApplicable', aggs: APDEX_AGGS, def: AVG, valueKind: 'avg', kind: 'apdex', min: 0, max: 1, valueType: 'score',
     slot: (s, raw, i) => {
       const synthetic = s.t.extra === 'Synthetic';
       const g = signal(s, s.t.seed, { level: synthetic ? 0.97 + 0.02 * param(s.t.seed, 19) : 0.92 - 0.12 * param(s.t.seed, 19), daily: synthetic ? 0 : -0.04, noise: 0.04, family: F.apdex });

@@ -39,6 +39,11 @@ export function getCustomMetric(db: Db, key: string): CustomMetric | undefined {
   return toMetric(r, dims);
 }
 
+/** Removes an ingested metric with its dimensions, series and points (they cascade). */
+export function deleteCustomMetric(db: Db, key: string): void {
+  db.prepare('DELETE FROM custom_metrics WHERE key = ?').run(key);
+}
+
 /** Distinct values per dimension key (for `dimensionCardinalities`), over the series `keep` lets through. */
 export function customCardinalities(db: Db, key: string, keep: (dims: Record<string, string>) => boolean = () => true): { key: string; estimate: number; series: number }[] {
   const series = (db.prepare('SELECT dims FROM custom_series WHERE metric_key = ?').all(key) as { dims: string }[])

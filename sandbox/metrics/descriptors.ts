@@ -7,7 +7,7 @@ import type { Db } from '../db/database';
 import type { EntityRecord, World } from '../world/world';
 import { typeOfDimensionKey } from '../world/world';
 import type { Transformation } from '../../lib/selectors/metric-ast';
-import { BUILTIN_BY_ID, BUILTIN_METRICS, type AggregationType, type BuiltinMetric, type DimensionDef } from './builtin';
+import { BROWSERS, BUILTIN_BY_ID, BUILTIN_METRICS, type AggregationType, type BuiltinMetric, type DimensionDef } from './builtin';
 import { customCardinalities, getCustomMetric, listCustomMetrics, type CustomMetric } from './custom';
 import type { Dist } from './stats';
 
@@ -19,8 +19,18 @@ export interface MetricDef extends Pick<BuiltinMetric,
   dist: Dist;
 }
 
-/** The transformations the sandbox evaluates (the descriptor lists them). */
-export const SUPPORTED_TRANSFORMATIONS = ['default', 'delta', 'filter', 'fold', 'last', 'lastReal', 'limit', 'merge', 'names', 'parents', 'rate', 'rollup', 'sort', 'splitBy', 'timeshift'];
+/**
+ * The transformations a descriptor lists: what real servers list, in their order (recorded descriptors, all
+ * alike), with `rate` only for metrics that count (their `value` is a sum). The query engine evaluates more than
+ * this (`delta`, `rollup`, `lastReal`, `rate` on any metric): a descriptor describes, the engine accepts.
+ */
+const DESCRIBED_TRANSFORMATIONS = ['filter', 'fold', 'limit', 'merge', 'names', 'parents', 'timeshift', 'sort', 'last', 'splitBy', 'default'];
+const DESCRIBED_COUNT_TRANSFORMATIONS = ['filter', 'fold', 'limit', 'merge', 'names', 'parents', 'timeshift', 'rate', 'sort', 'last', 'splitBy', 'default'];
+
+function describedTransformations(def: MetricDef): string[] {
+  const counts = def.valueKind === 'sum' && def.aggregationTypes.includes('value');
+  return counts ? DESCRIBED_COUNT_TRANSFORMATIONS : DESCRIBED_TRANSFORMATIONS;
+}
 
 const CUSTOM_GAUGE_AGGS: AggregationType[] = ['auto', 'avg', 'count', 'max', 'median', 'min', 'percentile', 'sum'];
 const CUSTOM_COUNT_AGGS: AggregationType[] = ['auto', 'avg', 'count', 'max', 'min', 'sum', 'value'];
@@ -111,10 +121,11 @@ function cardinalities(db: Db, world: World, def: MetricDef, visible: Set<string
   }
   const count = (type: string) => (world.byType.get(type as never) ?? []).filter(sees).length;
   const primary = def.builtin!.primaryType;
-  const tuples = primary ? count(primary) * (def.metricId.includes('apdex') ? 2 : 1) : def.dimensions.length ? 5 : 1;
+  const perPrimary = def.metricId.includes('apdex') ? 2 : def.dimensions.some((d) => d.key === 'dt.entity.browser') ? BROWSERS.length : 1;
+  const tuples = primary ? count(primary) * perPrimary : def.dimensions.length ? 5 : 1;
   return def.dimensions.map((d) => {
     const type = typeOfDimensionKey(d.key);
-    const estimate = type ? count(type) : d.key === 'User type' ? 2 : 5;
+    const estimate = type ? count(type) : d.key === 'User type' ? 2 : d.key === 'dt.entity.browser' ? BROWSERS.length : 5;
     return { key: d.key, estimate, relative: tuples ? Math.min(100, (100 * estimate) / tuples) : 0 };
   });
 }
@@ -134,7 +145,7 @@ export function descriptorJson(db: Db, world: World, visible: Set<string> | null
   return {
     metricId, displayName: def.displayName, description: def.description, unit: def.unit,
     dduBillable: !b, created: b ? 0 : def.custom!.created, lastWritten: b ? Math.floor(now / 60_000) * 60_000 : (def.custom!.lastWritten ?? def.custom!.created),
-    entityType: def.entityType, ...agg, transformations: SUPPORTED_TRANSFORMATIONS,
+    entityType: def.entityType, ...agg, transformations: describedTransformations(def),
     dimensionDefinitions: t.dimensions.map((d, index) => ({ key: d.key, name: d.name, displayName: d.displayName, index, type: d.type })),
     tags: [], metricValueType: { type: b?.metricValueType ?? 'unknown' },
     ...(b?.minimumValue === undefined ? {} : { minimumValue: b.minimumValue }),

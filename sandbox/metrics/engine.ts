@@ -22,7 +22,7 @@ import { evaluateEntitySelector } from '../query/entities';
 import { formatMetricSelector } from '../../lib/selectors';
 import type { Aggregation, FilterCondition, MetricExpression, SortKey, Transformation } from '../../lib/selectors/metric-ast';
 import type { EntitySelector } from '../../lib/selectors/entity-ast';
-import { generateRaw, type AggregationType } from './builtin';
+import { BROWSER_BY_ID, generateRaw, type AggregationType } from './builtin';
 import { loadCustomTuples } from './custom';
 import { hasEntityDimension, PARENT_OF, resolveMetric } from './descriptors';
 import { DAY, HOUR, MINUTE } from './noise';
@@ -505,16 +505,22 @@ export class MetricQuery {
     return !this.ctx.visible || e.zoneIds.some((z) => this.ctx.visible!.has(z)) ? e : undefined;
   }
 
+  /** The name of an entity dimension's value: a visible entity of the world, or a browser (global, zone-less). */
+  private entityName(key: string, id: string | undefined): string | undefined {
+    if (key === 'dt.entity.browser') return id === undefined ? undefined : BROWSER_BY_ID.get(id)?.name;
+    return this.visibleEntity(id)?.displayName;
+  }
+
   private names(set: SeriesSet): SeriesSet {
-    const entityKeys = set.keys.filter((k) => typeOfDimensionKey(k) !== null && !set.keys.includes(`${k}.name`));
+    const entityKeys = set.keys.filter((k) => (typeOfDimensionKey(k) !== null || k === 'dt.entity.browser') && !set.keys.includes(`${k}.name`));
     if (!entityKeys.length) return set;
     const keys = set.keys.flatMap((k) => (entityKeys.includes(k) ? [`${k}.name`, k] : [k]));
     const tuples = set.tuples.map((t) => {
       const dims: Dims = {};
       for (const k of keys) {
         if (k.endsWith('.name') && entityKeys.includes(k.slice(0, -5))) {
-          const e = this.visibleEntity(t.dims[k.slice(0, -5)]);
-          if (e) dims[k] = e.displayName;
+          const name = this.entityName(k.slice(0, -5), t.dims[k.slice(0, -5)]);
+          if (name !== undefined) dims[k] = name;
         } else if (t.dims[k] !== undefined) dims[k] = t.dims[k]!;
       }
       return { ...t, dims };

@@ -80,7 +80,7 @@ export function adminRouter({ deps, adminKey, reset }: AdminOptions) {
     rejectUnknownFields(body, ['patEnabled', 'zoneDenials']);
     if (body.patEnabled !== undefined && typeof body.patEnabled !== 'boolean') throw badParameter('patEnabled', 'patEnabled must be a boolean', 'PAYLOAD_BODY');
     if (body.zoneDenials !== undefined && body.zoneDenials !== 'reject' && body.zoneDenials !== 'filter') throw badParameter('zoneDenials', 'zoneDenials must be "reject" or "filter"', 'PAYLOAD_BODY');
-    return c.json(putSettings(db, body as { patEnabled?: boolean; zoneDenials?: 'reject' | 'filter' }));
+    return c.json(putSettings(db, body as { patEnabled?: boolean; zoneDenials?: 'reject' | 'filter' }, { now: deps.clock(), author: 'sandbox admin API' }));
   });
   r.put('/faults', async (c) => {
     const body = asRecord(await readJsonBody(c));

@@ -3,7 +3,7 @@ import { parseCriteria } from '../criteria';
 import { badParameter, SandboxError } from '../errors';
 import { findUser, hasRole } from '../identity';
 import { asRecord, readJsonBody, rejectUnknownFields } from '../json-body';
-import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
+import { nextPageKeyFor, pageKeyField, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { deleteToken, findBySecret, getToken, listTokens, mintToken, toApiToken, updateToken, validateNameAndScopes, type TokenRow } from '../tokens';
 import { parseTimeValue } from '../../lib/time/timeframe';
@@ -101,7 +101,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
     const full = toApiToken(t);
     return Object.fromEntries(Object.entries(full).filter(([k]) => fields.has(k)));
   });
-  return c.json({ totalCount: all.length, pageSize, nextPageKey: next, apiTokens });
+  return c.json({ totalCount: all.length, pageSize, ...pageKeyField(next), apiTokens });
 }
 
 const CREATE_FIELDS = ['name', 'scopes', 'personalAccessToken', 'expirationDate'];

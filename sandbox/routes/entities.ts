@@ -1,7 +1,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
+import { nextPageKeyFor, pageKeyField, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { evaluateEntitySelector, explicitZones, isVisible, selectorType } from '../query/entities';
@@ -95,7 +95,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const page = all.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'entities', caller.token.id, pageSize, all.length);
   return c.json({
-    totalCount: all.length, pageSize, nextPageKey,
+    totalCount: all.length, pageSize, ...pageKeyField(nextPageKey),
     entities: page.map((e) => toEntityJson(e, fields, deps.world, visible, now)),
   });
 }

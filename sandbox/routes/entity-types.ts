@@ -1,6 +1,6 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { SandboxError } from '../errors';
-import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
+import { nextPageKeyFor, pageKeyField, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { dimensionKeyOf, ENTITY_TYPES, type World } from '../world/world';
 
@@ -54,7 +54,7 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const types = ENTITY_TYPES.map((t) => describeEntityType(deps.world, t));
   const page = types.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'entityTypes', caller.token.id, pageSize, types.length);
-  return c.json({ totalCount: types.length, pageSize, nextPageKey, types: page });
+  return c.json({ totalCount: types.length, pageSize, ...pageKeyField(nextPageKey), types: page });
 }
 
 function get(c: Ctx, deps: SandboxDeps): Response {

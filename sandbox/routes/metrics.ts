@@ -22,6 +22,8 @@ import { resolveFields } from './api-tokens';
 import { allMetrics, descriptorJson, resolveMetric, type MetricDef } from '../metrics/descriptors';
 import { MetricQuery, type QueryContext, type ResultJson } from '../metrics/engine';
 import { ingest } from '../metrics/ingest';
+import { deleteCustomMetric } from '../metrics/custom';
+import { BUILTIN_BY_ID } from '../metrics/builtin';
 import { formatResolution, makeSlots, parseResolutionParam, type Slots } from '../metrics/slots';
 import { checkMetricQueryLimits, formatMetricSelector, parseMetricSelector } from '../../lib/selectors';
 import type { FilterCondition, MetricExpression, Transformation } from '../../lib/selectors/metric-ast';
@@ -55,6 +57,23 @@ function csvCell(v: string): string {
 
 function csvTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+/**
+ * Descriptors as CSV (the spec offers it for `GET /metrics` and `GET /metrics/{metricKey}`; the columns are the
+ * sandbox's decision, docs/sandbox-behaviour.md): one row per metric, one column per field of the JSON answer in its
+ * order, lists and objects as their JSON text.
+ */
+function descriptorsCsv(rows: Record<string, unknown>[], header: boolean): string {
+  const keys: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : csvCell(typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)));
+  const lines = [...(header ? [keys.map(csvCell).join(',')] : []), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))];
+  return lines.join('\r\n') + (lines.length ? '\r\n' : '');
+}
+
+function csvResponse(c: Ctx, format: Format, text: string): Response {
+  return c.body(text, 200, { 'content-type': `text/csv; header=${format === 'csv' ? 'present' : 'absent'}; charset=utf-8` });
 }
 
 /** Columns `metricId,<dimension keys…>,time,value` (docs/dynatrace-api-notes.md §5.4); a null value is an empty cell. */
@@ -170,7 +189,7 @@ function metadataMatches(def: MetricDef, criteria: { name: string; values: strin
 }
 
 function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  negotiate(c, false);
+  const format = negotiate(c, true);
   const req = readPageRequest(c, pageKeySecret(deps.db), 'metrics', caller.token.id, LIST_PARAMS);
   const { query, offset } = req;
   let pageSize = 100;
@@ -198,19 +217,18 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const page = listed.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'metrics', caller.token.id, pageSize, listed.length);
   const visible = visibleZoneIds(caller);
-  return c.json({
-    totalCount: listed.length, nextPageKey,
-    metrics: page.map((l) => {
-      const full = descriptorJson(deps.db, deps.world, visible, l.def, now, l.metricId, l.transformations);
-      return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'metricId' || fields.has(k)));
-    }),
+  const metrics = page.map((l) => {
+    const full = descriptorJson(deps.db, deps.world, visible, l.def, now, l.metricId, l.transformations);
+    return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'metricId' || fields.has(k)));
   });
+  if (format !== 'json') return csvResponse(c, format, descriptorsCsv(metrics, format === 'csv'));
+  return c.json({ totalCount: listed.length, nextPageKey, metrics });
 }
 
 // ---- GET /metrics/{metricKey} ----------------------------------------------------------------------
 
 function descriptor(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
-  negotiate(c, false);
+  const format = negotiate(c, true);
   const raw = c.req.param('metricKey')!;
   const parsed = parseMetricSelector(raw);
   if (!parsed.ok) throw badParameter('metricKey', `${parsed.error.message} (at position ${parsed.error.offset + 1})`, 'PATH');
@@ -223,7 +241,36 @@ function descriptor(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   const def = resolveMetric(deps.db, key);
   if (!def) throw new SandboxError(404, `Metric key '${key}' not found`);
   const metricId = expr!.transformations.length ? formatMetricSelector({ expressions: [expr!] }) : key;
-  return c.json(descriptorJson(deps.db, deps.world, visibleZoneIds(caller), def, deps.clock(), metricId, expr!.transformations));
+  const json = descriptorJson(deps.db, deps.world, visibleZoneIds(caller), def, deps.clock(), metricId, expr!.transformations);
+  return format === 'json' ? c.json(json) : csvResponse(c, format, descriptorsCsv([json], format === 'csv'));
+}
+
+// ---- DELETE /metrics/{metricKey} -------------------------------------------------------------------
+
+/** Real servers refuse to delete a metric written within the last two hours (the spec's 400). */
+const DELETE_QUIET_MS = 2 * 3_600_000;
+
+/**
+ * Deletes an ingested metric (202, as the spec says: the deletion is triggered). A built-in metric cannot be
+ * deleted (400), nor one written within the last two hours (400). Deleting removes every series, also those the
+ * caller could not read, so a zone-restricted owner needs environment-wide access (403), like reading a metric
+ * without an entity dimension.
+ */
+function remove(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const key = c.req.param('metricKey')!;
+  assertKeyLength(key, 'metricKey', 'PATH');
+  if (caller.access && !caller.access.environmentWide) {
+    throw new SandboxError(403, `User '${caller.access.user.email}' lacks the permission 'environment-wide access' required to delete '${key.slice(0, 255)}': a deletion removes the series of every management zone`);
+  }
+  if (BUILTIN_BY_ID.has(key)) throw badParameter('metricKey', `'${key}' is a built-in metric: only ingested metrics can be deleted`, 'PATH');
+  const def = resolveMetric(deps.db, key);
+  if (!def?.custom) throw new SandboxError(404, `Metric key '${key.slice(0, 255)}' not found`);
+  const last = def.custom.lastWritten;
+  if (last !== null && deps.clock() - last < DELETE_QUIET_MS) {
+    throw badParameter('metricKey', `The metric '${key}' has been written within the last two hours: it can be deleted two hours after its last data point`, 'PATH');
+  }
+  deleteCustomMetric(deps.db, key);
+  return c.body(null, 202);
 }
 
 // ---- GET /metrics/query ----------------------------------------------------------------------------
@@ -342,4 +389,5 @@ export const metricRoutes: RouteSpec[] = [
   { method: 'POST', path: '/api/v2/metrics/ingest', scope: 'metrics.ingest', permission: 'operator', zones: 'none', handler: ingestRoute },
   // Keys carry transformations with quotes, parentheses and possibly slashes: match the rest of the path.
   { method: 'GET', path: '/api/v2/metrics/:metricKey{.+}', scope: 'metrics.read', permission: 'viewer', zones: 'none', handler: descriptor },
+  { method: 'DELETE', path: '/api/v2/metrics/:metricKey{.+}', scope: 'metrics.write', permission: 'operator', zones: 'none', handler: remove },
 ];

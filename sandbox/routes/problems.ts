@@ -1,7 +1,7 @@
 import type { Caller, Ctx, RouteSpec, SandboxDeps } from '../context';
 import { visibleZoneIds } from '../context';
 import { badParameter, SandboxError } from '../errors';
-import { nextPageKeyFor, parsePageSize, readPageRequest } from '../paging';
+import { nextPageKeyFor, pageKeyField, parsePageSize, readPageRequest } from '../paging';
 import { pageKeySecret } from '../settings';
 import { assertExplicitZones } from '../zones';
 import { parseCriteria } from '../criteria';
@@ -9,12 +9,16 @@ import { evaluateEntitySelector, isVisible } from '../query/entities';
 import { entitySelectorParam } from './entities';
 import type { ProblemRecord } from '../world/records';
 import type { World } from '../world/world';
+import { hashString } from '../world/rng';
+import { BUILTIN_BY_ID } from '../metrics/builtin';
 import { resolveTimeframe } from '../../lib/time/timeframe';
 
 const CRITERIA = ['status', 'severityLevel', 'impactLevel', 'rootCauseEntity', 'managementZoneIds', 'managementZones', 'impactedEntities',
   'affectedEntities', 'affectedEntityTypes', 'problemId', 'displayId', 'entityTags', 'text', 'underMaintenance'] as const;
 type CriterionName = (typeof CRITERIA)[number];
 const EXTRA_FIELDS = ['evidenceDetails', 'impactAnalysis', 'recentComments'];
+/** How many comments `recentComments` holds. */
+const RECENT_COMMENTS = 5;
 
 /** `problemSelector`: criteria AND-ed, values OR-ed, values quoted with `~` escapes. */
 export function parseProblemSelector(input: string): { name: CriterionName; values: string[] }[] {
@@ -68,6 +72,19 @@ function matches(p: ProblemRecord, world: World, view: View, c: { name: Criterio
   }
 }
 
+/** An event id as real ones look: a signed 64-bit number and the event's start (`9131945073144134871_1622807580000`). */
+function eventIdOf(problemId: string, index: number, startTime: number): string {
+  const hi = BigInt(hashString(`${problemId}|${index}|hi`));
+  const lo = BigInt(hashString(`${problemId}|${index}|lo`));
+  return `${BigInt.asIntN(64, (hi << 32n) | lo)}_${startTime}`;
+}
+
+/** The aggregation a metric evidence was evaluated with: the metric's default (recorded evidence names one). */
+function evidenceAggregation(metricId: string | undefined): { type: string } {
+  const kind = (metricId === undefined ? undefined : BUILTIN_BY_ID.get(metricId)?.defaultAggregation.kind) ?? 'avg';
+  return { type: kind };
+}
+
 /** The `Problem` representation, narrowed to what the caller may drill into. */
 function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | null, fields: Set<string>): Record<string, unknown> {
   const seen = (id: string) => { const e = world.byId.get(id); return !!e && isVisible(e, visible); };
@@ -83,11 +100,15 @@ function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | nu
     startTime: p.startTime, endTime: p.endTime,
   };
   if (fields.has('evidenceDetails')) {
-    const details = p.evidence.filter((e) => seen(e.entityId)).map((e) => ({
-      evidenceType: e.evidenceType, displayName: e.displayName, entity: stub(world, e.entityId), rootCauseRelevant: e.rootCauseRelevant,
-      startTime: e.startTime,
-      ...(e.evidenceType === 'EVENT' ? { eventId: `${e.startTime}_${e.eventType}`, eventType: e.eventType, endTime: e.endTime } : {}),
-      ...(e.evidenceType === 'METRIC' ? { metricId: e.metricId, unit: e.unit, valueBeforeChangePoint: e.before, valueAfterChangePoint: e.after, endTime: e.endTime } : {}),
+    // Every recorded evidence names a grouping entity; this world has no process groups, so an entity groups itself.
+    const details = p.evidence.map((e, i) => ({ e, i })).filter(({ e }) => seen(e.entityId)).map(({ e, i }) => ({
+      evidenceType: e.evidenceType, displayName: e.displayName, entity: stub(world, e.entityId), groupingEntity: stub(world, e.entityId),
+      rootCauseRelevant: e.rootCauseRelevant, startTime: e.startTime,
+      ...(e.evidenceType === 'EVENT' ? { eventId: eventIdOf(p.problemId, i, e.startTime), eventType: e.eventType, endTime: e.endTime } : {}),
+      ...(e.evidenceType === 'METRIC' ? {
+        metricId: e.metricId, unit: e.unit, aggregationType: evidenceAggregation(e.metricId),
+        valueBeforeChangePoint: e.before, valueAfterChangePoint: e.after, endTime: e.endTime,
+      } : {}),
     }));
     out.evidenceDetails = { totalCount: details.length, details };
   }
@@ -98,7 +119,11 @@ function toProblemJson(p: ProblemRecord, world: World, visible: Set<string> | nu
       })),
     };
   }
-  if (fields.has('recentComments')) out.recentComments = { comments: [], totalCount: 0, pageSize: 5, nextPageKey: null };
+  // As recorded: the newest comments and how many there are, no paging fields (the comments route pages).
+  if (fields.has('recentComments')) {
+    const all = p.comments ?? [];
+    out.recentComments = { totalCount: all.length, comments: all.slice(0, RECENT_COMMENTS) };
+  }
   return out;
 }
 
@@ -154,18 +179,48 @@ function list(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
   });
   const page = all.slice(offset, offset + pageSize);
   const nextPageKey = nextPageKeyFor(req, 'problems', caller.token.id, pageSize, all.length);
-  return c.json({ totalCount: all.length, pageSize, nextPageKey, problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
+  return c.json({ totalCount: all.length, pageSize, ...pageKeyField(nextPageKey), problems: page.map((p) => toProblemJson(p, world, visible, fields)) });
 }
 
-function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+/** The problem of the path, if the caller may see it: outside its zones answers like a missing one. */
+function visibleProblem(c: Ctx, deps: SandboxDeps, caller: Caller): ProblemRecord {
   const id = c.req.param('problemId')!;
   const p = deps.world.problemById.get(id);
   const visible = visibleZoneIds(caller);
   if (!p || (visible && !p.zoneIds.some((z) => visible.has(z)))) throw new SandboxError(404, `Problem with ID ${id} not found`);
-  return c.json(toProblemJson(p, deps.world, visible, new Set(c.req.query('fields') ? parseFields(c.req.query('fields')) : EXTRA_FIELDS)));
+  return p;
+}
+
+function get(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  return c.json(toProblemJson(p, deps.world, visibleZoneIds(caller), new Set(c.req.query('fields') ? parseFields(c.req.query('fields')) : EXTRA_FIELDS)));
+}
+
+/**
+ * `GET /problems/{id}/comments`: newest first, 10 a page (at most 500), paged by a key bound to this problem and
+ * the asking token. The zone rule is the problem's: a problem the caller cannot see has no comments to show.
+ */
+function comments(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  const route = `comments/${p.problemId}`;
+  const req = readPageRequest(c, pageKeySecret(deps.db), route, caller.token.id, ['pageSize']);
+  const pageSize = parsePageSize(req.query.pageSize, 10, 1, 500);
+  const all = p.comments ?? [];
+  const next = nextPageKeyFor(req, route, caller.token.id, pageSize, all.length);
+  return c.json({ totalCount: all.length, pageSize, ...pageKeyField(next), comments: all.slice(req.offset, req.offset + pageSize) });
+}
+
+function comment(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
+  const p = visibleProblem(c, deps, caller);
+  const id = c.req.param('commentId')!;
+  const found = (p.comments ?? []).find((x) => x.id === id);
+  if (!found) throw new SandboxError(404, `Comment with ID ${id} not found`);
+  return c.json(found);
 }
 
 export const problemRoutes: RouteSpec[] = [
   { method: 'GET', path: '/api/v2/problems', scope: 'problems.read', permission: 'viewer', zones: 'list', handler: list },
   { method: 'GET', path: '/api/v2/problems/:problemId', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: get },
+  { method: 'GET', path: '/api/v2/problems/:problemId/comments', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: comments },
+  { method: 'GET', path: '/api/v2/problems/:problemId/comments/:commentId', scope: 'problems.read', permission: 'viewer', zones: 'by-id', handler: comment },
 ];

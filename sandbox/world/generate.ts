@@ -67,6 +67,7 @@ export function generateWorld(seed: number, kind: WorldKind, anchor: number): { 
 
   PLAN.forEach((plan, zi) => {
     const zoneIds = [zoneOf.get(plan.name)!];
+    const hostsByRole = new Map<string, EntityRecord[]>();
     const roles = plan.name === 'Shared Services' ? SHARED_ROLES : ROLES;
     const svc = { web: [] as string[], backend: [] as string[], shared: [] as string[] };
     servicesByZone.set(plan.name, svc);
@@ -90,6 +91,7 @@ export function generateWorld(seed: number, kind: WorldKind, anchor: number): { 
         tags: [tag('env', plan.env), tag('team', pick(rng, TEAMS)), tag('Name', name, 'AWS'), ...(rng() < 0.2 ? [tag('pci')] : [])],
         zoneIds, fromRelationships: {},
       });
+      (hostsByRole.get(r.role) ?? hostsByRole.set(r.role, []).get(r.role)!).push(host);
       const disks = windows ? ['C:\\'] : rng() < 0.5 ? ['/'] : ['/', '/data'];
       for (const d of disks) {
         add({ entityId: newId('DISK'), type: 'DISK', displayName: d, firstSeenTms: firstSeen, properties: { fileSystem: windows ? 'NTFS' : 'ext4' }, tags: [], zoneIds, fromRelationships: { isDiskOf: [host.entityId] } });
@@ -113,6 +115,16 @@ export function generateWorld(seed: number, kind: WorldKind, anchor: number): { 
           fromRelationships: { runsOn: [pgi.entityId], runsOnHost: [host.entityId] },
         });
         (r.role === 'web' ? svc.web : plan.name === 'Shared Services' ? svc.shared : svc.backend).push(service.entityId);
+      });
+    }
+    // Real hosts have outgoing relationships too (recorded: docs/sandbox-behaviour.md, "Real answers"): a host talks
+    // to hosts of the next tier of its zone. Chosen by position, not by the generator, so no other id moves.
+    const tiers: [string, string][] = [['web', 'app'], ['app', 'db'], ['app', 'cache'], ['auth', 'kafka']];
+    for (const [from, to] of tiers) {
+      const servers = hostsByRole.get(to) ?? [];
+      if (!servers.length) continue;
+      (hostsByRole.get(from) ?? []).forEach((client, i) => {
+        (client.fromRelationships.isNetworkClientOfHost ??= []).push(servers[i % servers.length]!.entityId);
       });
     }
   });

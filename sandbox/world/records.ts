@@ -40,6 +40,15 @@ export interface EvidenceRecord {
   after?: number;
 }
 
+/** A comment on a problem (`Comment` of the Problems API). */
+export interface CommentRecord {
+  id: string;
+  createdAtTimestamp: number;
+  content: string;
+  authorName: string;
+  context: string;
+}
+
 export interface ProblemRecord {
   problemId: string;
   displayId: string;
@@ -54,4 +63,6 @@ export interface ProblemRecord {
   rootCause: string | null;
   zoneIds: string[];
   evidence: EvidenceRecord[];
+  /** Newest first. Absent means none. */
+  comments?: CommentRecord[];
 }

@@ -63,6 +63,21 @@ describe('authorisation matrix generated from the route table', () => {
         return [{ label: 'write token settings', path: spec.method === 'POST' ? '/api/v2/settings/objects' : `/api/v2/settings/objects/${objectId}`, method: spec.method, body,
           expect: (cc) => (cc.email === null || cc.role === 'admin' ? 200 : 403) }];
       }
+      case 'GET /api/v2/settings/objects/:objectId': {
+        // Zone objects follow the zone rule: a foreign zone's object answers like a missing one.
+        const w = sb.deps.world;
+        const objectId = (schema: string, key: string) => Buffer.from(`${schema}\u0000environment\u0000${key}`).toString('base64url');
+        const s: Sample[] = [{ label: 'token settings', path: `/api/v2/settings/objects/${objectId('builtin:tokens.token-settings', 'singleton')}`, expect: ok(200) }];
+        const own = w.zones.find((z) => !c.zones || c.zones.has(z.id));
+        if (own) s.push({ label: 'by-id own zone', path: `/api/v2/settings/objects/${objectId('builtin:management-zones', own.id)}`, expect: ok(200) });
+        if (foreignZoneId) s.push({ label: 'by-id foreign zone', path: `/api/v2/settings/objects/${objectId('builtin:management-zones', foreignZoneId)}`, expect: ok(404) });
+        return s;
+      }
+      case 'DELETE /api/v2/settings/objects/:objectId': {
+        const objectId = Buffer.from('builtin:tokens.token-settings\u0000environment\u0000singleton').toString('base64url');
+        return [{ label: 'reset token settings', path: `/api/v2/settings/objects/${objectId}`, expect: (cc) => (cc.email === null || cc.role === 'admin' ? 204 : 403) }];
+      }
+      case 'GET /api/v2/settings/schemas': return [{ label: 'list', path: '/api/v2/settings/schemas', expect: ok(200) }];
       case 'GET /api/v2/entities': {
         const s: Sample[] = [{ label: 'list', path: '/api/v2/entities?entitySelector=type(HOST)&fields=%2BmanagementZones,%2BtoRelationships,%2BfromRelationships', expect: ok(200) }];
         if (foreignZone) {
@@ -99,6 +114,18 @@ describe('authorisation matrix generated from the route table', () => {
         if (foreign) s.push({ label: 'by-id foreign', path: `/api/v2/problems/${foreign.problemId}`, expect: ok(404) });
         return s;
       }
+      case 'GET /api/v2/problems/:problemId/comments':
+      case 'GET /api/v2/problems/:problemId/comments/:commentId': {
+        // Comments follow their problem's zones: a foreign problem's comments answer like a missing problem.
+        const s: Sample[] = [];
+        const problems = sb.deps.world.problems.filter((p) => p.comments?.length);
+        const own = problems.find((p) => !c.zones || p.zoneIds.some((z) => c.zones!.has(z)));
+        const foreign = c.zones ? problems.find((p) => !p.zoneIds.some((z) => c.zones!.has(z))) : undefined;
+        const path = (p: typeof problems[number]) => `/api/v2/problems/${p.problemId}/comments${spec.path.endsWith(':commentId') ? `/${p.comments![0]!.id}` : ''}`;
+        if (own) s.push({ label: 'by-id own', path: path(own), expect: ok(200) });
+        if (foreign) s.push({ label: 'by-id foreign', path: path(foreign), expect: ok(404) });
+        return s;
+      }
       case 'GET /api/v2/metrics': return [{ label: 'list', path: '/api/v2/metrics?pageSize=500&fields=%2BdimensionDefinitions,%2BentityType', expect: ok(200) }];
       case 'GET /api/v2/metrics/:metricKey{.+}': return [
         { label: 'by-id', path: '/api/v2/metrics/builtin:host.disk.avail:names', expect: ok(200) },
@@ -119,6 +146,11 @@ describe('authorisation matrix generated from the route table', () => {
         }
         return s;
       }
+      case 'DELETE /api/v2/metrics/:metricKey{.+}': return [
+        // A deletion removes every zone's series: zone-restricted owners need environment-wide access.
+        { label: 'by-id (missing)', path: '/api/v2/metrics/matrix.no.such.metric', method: 'DELETE', expect: (cc) => (cc.zones ? 403 : 404) },
+        { label: 'built-in', path: '/api/v2/metrics/builtin:host.cpu.usage', method: 'DELETE', expect: (cc) => (cc.zones ? 403 : 400) },
+      ];
       case 'POST /api/v2/metrics/ingest': return [{ label: 'ingest', path: '/api/v2/metrics/ingest', method: 'POST', body: 'matrix.sample.gauge,source=matrix 1', expect: ok(202) }];
       default:
         throw new Error(`route ${key} has no sample in the authorisation matrix: add one`);

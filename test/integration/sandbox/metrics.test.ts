@@ -51,7 +51,7 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       const ids = all.metrics.map((m) => m.metricId);
       for (const k of ['builtin:host.cpu.usage', 'builtin:host.mem.avail.bytes', 'builtin:service.response.time', 'builtin:tech.generic.cpu.usage', 'builtin:apps.web.apdex.userType', 'builtin:billing.ddu.metrics.total']) expect(ids).toContain(k);
       const units = Object.fromEntries(all.metrics.map((m) => [m.metricId, m.unit]));
-      expect(units).toMatchObject({ 'builtin:host.cpu.usage': 'Percent', 'builtin:host.mem.avail.bytes': 'Byte', 'builtin:host.net.nic.bytesRx': 'BytePerSecond', 'builtin:service.response.time': 'MicroSecond', 'builtin:service.requestCount.total': 'Count', 'builtin:apps.web.apdex.userType': 'Unspecified' });
+      expect(units).toMatchObject({ 'builtin:host.cpu.usage': 'Percent', 'builtin:host.mem.avail.bytes': 'Byte', 'builtin:host.net.nic.bytesRx': 'BytePerSecond', 'builtin:service.response.time': 'MicroSecond', 'builtin:service.requestCount.total': 'Count', 'builtin:apps.web.apdex.userType': 'NotApplicable' });
 
       const seen: string[] = [];
       let page = await json<Collection>(await get('/api/v2/metrics?pageSize=7&fields=metricId'));
@@ -157,7 +157,7 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect(missing.status).toBe(404);
       expect((await json<Envelope>(missing)).error.message).toBe("Metric key 'builtin:host.cpu.nope' not found");
       expect((await get(`/api/v2/metrics/${encodeURIComponent('builtin:host.cpu.usage + 1')}`)).status).toBe(400);
-      expect((await get('/api/v2/metrics/builtin:host.cpu.usage', admin, { accept: 'text/csv; header=present' })).status).toBe(406);
+      expect((await get('/api/v2/metrics/builtin:host.cpu.usage', admin, { accept: 'application/xml' })).status).toBe(406);
     });
   });
 
@@ -438,6 +438,27 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect(mine.result[0]!.data.every((s) => s.dimensionMap['dt.entity.host.name']!.startsWith('prd-eu-'))).toBe(true);
     });
 
+    it('load actions by browser: browsers are named and in no zone, the application decides who sees a series', async () => {
+      const sel = 'builtin:apps.web.actionCount.load.browser:splitBy("dt.entity.application","dt.entity.browser"):fold:names';
+      const mine = await data(sel, '&from=now-2h', analyst);
+      const all = await data(sel, '&from=now-2h');
+      const apps = (d: MetricData) => [...new Set(d.result[0]!.data.map((s) => s.dimensionMap['dt.entity.application']!))];
+      expect(apps(mine).length).toBeGreaterThan(0);
+      expect(apps(mine)).toEqual(apps(all).filter((id) => inEu(id)));
+      const series = mine.result[0]!.data;
+      expect(new Set(series.map((s) => s.dimensionMap['dt.entity.browser.name'])).size).toBe(4);
+      expect(series.every((s) => /^BROWSER-[0-9A-F]{16}$/.test(s.dimensionMap['dt.entity.browser']!))).toBe(true);
+      // Chrome carries the largest share of every application's actions.
+      for (const app of apps(mine)) {
+        const byBrowser = series.filter((s) => s.dimensionMap['dt.entity.application'] === app);
+        const top = byBrowser.reduce((a, b) => ((a.values[0] ?? 0) >= (b.values[0] ?? 0) ? a : b));
+        expect(top.dimensionMap['dt.entity.browser.name']).toBe('Chrome');
+      }
+      // The descriptor lists what the query splits by.
+      const d = await json<{ dimensionDefinitions: { key: string }[] }>(await get('/api/v2/metrics/builtin:apps.web.actionCount.load.browser'));
+      expect(d.dimensionDefinitions.map((x) => x.key)).toEqual(['dt.entity.application', 'dt.entity.browser']);
+    });
+
     it('top 10 slowest services', async () => {
       const sel = 'builtin:service.response.time:splitBy("dt.entity.service"):avg:fold:sort(value(avg,descending)):limit(10):names';
       const mine = await data(sel, '&from=now-1d', analyst);
@@ -488,6 +509,49 @@ describe('sandbox metrics API (docs/dynatrace-api-notes.md §5, §6)', () => {
       expect((await query('builtin:billing.ddu.metrics.total', '', support)).status).toBe(403);
       const classic = await sb.mintClassic(['metrics.read']);
       expect((await query('builtin:billing.ddu.metrics.total', '', classic)).status).toBe(200);
+    });
+  });
+
+  describe('deleting ingested metrics (DELETE /metrics/{metricKey})', () => {
+    it('deletes an ingested metric two hours after its last point, never a built-in one or one written since', async () => {
+      const writer = await sb.mintClassic(['metrics.ingest', 'metrics.read', 'metrics.write']);
+      const t = sb.now();
+      expect((await ingest(`delete.me.gauge,host="a" 5 ${t - 60_000}`, writer)).status).toBe(202);
+      const del = (key: string, token = writer) => sb.request(`/api/v2/metrics/${key}`, { token, method: 'DELETE' });
+      expect((await del('delete.me.gauge')).status).toBe(400);
+      sb.setNow(t + 2 * 3_600_000);
+      try {
+        const res = await del('delete.me.gauge');
+        expect(res.status).toBe(202);
+        expect(await res.text()).toBe('');
+        expect((await get('/api/v2/metrics/delete.me.gauge', writer)).status).toBe(404);
+        expect((await del('delete.me.gauge')).status).toBe(404);
+        expect((await del('builtin:host.cpu.usage')).status).toBe(400);
+        // Without metrics.write the scope check answers first; a zone-restricted owner lacks environment-wide access.
+        expect((await del('delete.me.other', ingester)).status).toBe(403);
+        const operator = await sb.mintPat(DEMO.operator, ['metrics.write']);
+        const denied = await del('delete.me.other', operator);
+        expect(denied.status).toBe(403);
+        expect(await denied.text()).toContain('environment-wide access');
+      } finally {
+        sb.setNow(t);
+      }
+    });
+  });
+
+  describe('descriptors as CSV (the spec offers text/csv on GET /metrics and GET /metrics/{metricKey})', () => {
+    it('answers one row per metric, the JSON fields as columns, with and without a header', async () => {
+      const res = await get('/api/v2/metrics?metricSelector=builtin:host.cpu.(usage,idle)&fields=%2BaggregationTypes', admin, { accept: 'text/csv; header=present' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; header=present; charset=utf-8');
+      const lines = (await res.text()).trimEnd().split('\r\n');
+      expect(lines[0]).toBe('metricId,displayName,description,unit,aggregationTypes');
+      expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['builtin:host.cpu.usage', 'builtin:host.cpu.idle']);
+      expect(lines[2]).toContain('"[""auto"",""avg"",""max"",""min""]"');
+      const one = await get('/api/v2/metrics/builtin:host.cpu.idle', admin, { accept: 'text/csv; header=absent' });
+      expect(one.headers.get('content-type')).toBe('text/csv; header=absent; charset=utf-8');
+      expect((await one.text()).startsWith('builtin:host.cpu.idle,CPU idle,')).toBe(true);
+      expect((await get('/api/v2/metrics', admin, { accept: 'application/xml' })).status).toBe(406);
     });
   });
 
