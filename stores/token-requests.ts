@@ -4,6 +4,9 @@
  * {@link Result}. They never touch the store's state: `stores/tokens.ts` loads this module with `import()` when such
  * an action starts (so the popup's first load carries neither the API client nor the error texts) and applies the
  * result itself.
+ *
+ * Over 250 lines on purpose: every request a token action sends lives here, together, so the popup's first load
+ * carries none of them (`eslint.first-load.js`).
  */
 import { checkTokenFormat } from '../lib/dynatrace/token-format';
 import type { EnvironmentUrl } from '../lib/dynatrace/environment-url';
