@@ -1,9 +1,14 @@
 import {
   BarController, BarElement, Chart, Decimation, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
 
-/** Only the chart.js parts Tokenscope draws with (tree-shaken; `chart.js/auto` would pull everything). */
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, Decimation, Legend, Tooltip, Filler);
+/**
+ * Only the chart.js parts Tokenscope draws with (tree-shaken; `chart.js/auto` would pull everything), plus the
+ * chart.js project's own zoom plugin for drag-to-zoom (its drag handling, threshold and selection box; it brings
+ * hammerjs for touch gestures, which costs the lazily loaded chart chunk about 9 KB gzip, BENCHMARKS.md).
+ */
+Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, Decimation, Legend, Tooltip, Filler, zoomPlugin);
 
 export { Chart };
 

@@ -29,7 +29,6 @@ export function usePopupOverview(token: Ref<StoredToken | null>) {
   const values = ref<Record<string, TileSummary>>({});
   const loading = ref<string[]>([]);
   const limiter = createLimiter(BOARD_CONCURRENCY);
-  const units = new Map<string, string | undefined>();
   let controller: AbortController | null = null;
 
   const tiles = computed(() => board.tiles.slice(0, POPUP_TILES));
@@ -49,13 +48,7 @@ export function usePopupOverview(token: Ref<StoredToken | null>) {
       let summary: TileSummary;
       try {
         const result = await limiter.run(() => runTileQuery(client, tile, fromOf(tile.timeframe), ctrl.signal), ctrl.signal);
-        let unit: string | undefined;
-        const key = tile.kind === 'metric' ? /^[^:(]+(?::[^:(]+)?/.exec(tile.query.metricSelector ?? '')?.[0] : undefined;
-        if (key !== undefined) {
-          if (!units.has(key)) units.set(key, await client.metrics.get(key, { signal: ctrl.signal }).then((d) => d.unit ?? undefined, () => undefined));
-          unit = units.get(key);
-        }
-        summary = summarizeTile(result, unit, Date.now(), /open/.test(tile.query.problemSelector ?? ''));
+        summary = summarizeTile(result, result.kind === 'metric' ? result.unit : undefined, Date.now(), /open/.test(tile.query.problemSelector ?? ''), tile.chart);
       } catch (e) {
         if (ctrl.signal.aborted) return;
         const f = describeFailure(e, { operation: 'query' });

@@ -3,7 +3,7 @@ import { entityIdsIn } from '../charts/metric-series';
 import type { Tile } from './tiles';
 
 export type TileResult =
-  | { kind: 'metric'; data: MetricData; names: Map<string, string> }
+  | { kind: 'metric'; data: MetricData; names: Map<string, string>; unit?: string }
   | { kind: 'entity'; entities: Entity[]; total: number }
   | { kind: 'problem'; problems: Problem[]; total: number };
 
@@ -21,11 +21,41 @@ export async function entityNames(client: DynatraceClient, data: MetricData, sig
   return names;
 }
 
+/** The key of the first metric a selector names (`builtin:host.cpu.usage` of `builtin:host.cpu.usage:avg,…`). */
+export function firstMetricKey(selector: string): string | undefined {
+  return /^[^:(,]+(?::[^:(,]+)?/.exec(selector.trim())?.[0];
+}
+
+/** Descriptor units per client and key: a board refreshing every 30 s asks for each unit once per identity. */
+const units = new WeakMap<DynatraceClient, Map<string, Promise<string | undefined>>>();
+
+/**
+ * The unit of the first metric of a selector, from its descriptor, or undefined (the unit is cosmetic: a failure
+ * leaves values unformatted and is asked again next time).
+ */
+export async function metricUnit(client: DynatraceClient, selector: string, signal: AbortSignal): Promise<string | undefined> {
+  const key = firstMetricKey(selector);
+  if (!key) return undefined;
+  let known = units.get(client);
+  if (!known) units.set(client, (known = new Map()));
+  let unit = known.get(key);
+  if (!unit) {
+    unit = Promise.resolve().then(() => client.metrics.get(key, { signal })).then((d) => d.unit ?? undefined);
+    known.set(key, unit);
+    unit.catch(() => known.delete(key));
+  }
+  return unit.catch(() => undefined);
+}
+
 /** Runs one board tile's query. */
 export async function runTileQuery(client: DynatraceClient, tile: Tile, from: string, signal: AbortSignal): Promise<TileResult> {
   if (tile.kind === 'metric') {
-    const data = await client.metrics.query({ metricSelector: tile.query.metricSelector!, entitySelector: tile.query.entitySelector, mzSelector: tile.query.mzSelector, from, resolution: tile.resolution }, { signal });
-    return { kind: 'metric', data, names: await entityNames(client, data, signal) };
+    const selector = tile.query.metricSelector!;
+    const [data, unit] = await Promise.all([
+      client.metrics.query({ metricSelector: selector, entitySelector: tile.query.entitySelector, mzSelector: tile.query.mzSelector, from, resolution: tile.resolution }, { signal }),
+      metricUnit(client, selector, signal),
+    ]);
+    return { kind: 'metric', data, names: await entityNames(client, data, signal), unit };
   }
   if (tile.kind === 'entity') {
     const page = await client.entities.list({ entitySelector: tile.query.entitySelector!, pageSize: 10, from }, { signal });

@@ -4,7 +4,12 @@
  * popup open.
  */
 import { formatMetricValue } from '../charts/units';
+import { toChartModel } from '../charts/metric-series';
+import { topList, type MetricView } from '../charts/views';
 import type { TileResult } from './run-tile';
+
+/** A top list tile shows this many entries in the popup. */
+const POPUP_TOP = 3;
 
 /** At most this many points draw a sparkline (enough for its width). */
 const SPARK_POINTS = 48;
@@ -16,6 +21,8 @@ export interface TileSummary {
   points: number[];
   /** When the answer arrived (epoch ms). */
   at: number;
+  /** A top list tile's leading series (display names) with their mean, formatted; absent for other views. */
+  top?: { label: string; value: string }[];
   /** Why the tile failed, as a title and a message (one line), when it did. */
   failure?: { kind: string; title: string; message: string };
 }
@@ -28,14 +35,17 @@ function thin(values: number[]): number[] {
 
 /**
  * The summary of a tile's answer. Metric: the last non-null value of the first series, formatted with `unit`
- * (the metric descriptor's); entities: their count; problems: the count, "open" for a query of open problems.
+ * (the metric descriptor's), and for a top list tile its leading series; entities: their count; problems: the count,
+ * "open" for a query of open problems.
  */
-export function summarizeTile(result: TileResult, unit: string | undefined, at: number, openOnly = false): TileSummary {
+export function summarizeTile(result: TileResult, unit: string | undefined, at: number, openOnly = false, view: MetricView = 'line'): TileSummary {
   if (result.kind === 'entity') return { value: `${result.total} ${result.total === 1 ? 'entity' : 'entities'}`, points: [], at };
   if (result.kind === 'problem') return { value: `${result.total} ${openOnly ? 'open' : result.total === 1 ? 'problem' : 'problems'}`, points: [], at };
   const values = (result.data.result?.[0]?.data?.[0]?.values ?? []).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const last = values.length === 0 ? null : values[values.length - 1];
-  return { value: last === null || last === undefined ? 'no data' : formatMetricValue(last, unit), points: thin(values), at };
+  const summary: TileSummary = { value: last === null || last === undefined ? 'no data' : formatMetricValue(last, unit), points: thin(values), at };
+  if (view === 'top') summary.top = topList(toChartModel(result.data, result.names), POPUP_TOP).map((e) => ({ label: e.label, value: formatMetricValue(e.value, unit) }));
+  return summary;
 }
 
 /** The polyline of a sparkline in a `width` × `height` box (a flat line for a constant series). */

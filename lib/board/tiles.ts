@@ -1,4 +1,5 @@
 /** Overview board tiles: pinned queries, saved per environment. Pure data, never a secret. */
+import { isMetricView, type MetricView } from '../charts/views';
 
 export type TileKind = 'metric' | 'entity' | 'problem';
 
@@ -11,7 +12,8 @@ export interface Tile {
   /** A timeframe preset id (`2h`, `24h`, ...). */
   timeframe: string;
   resolution?: string;
-  chart: 'line' | 'bar';
+  /** How a metric tile draws its answer; entity and problem tiles keep 'line' (unused). */
+  chart: MetricView;
 }
 
 export interface BoardExport {
@@ -70,7 +72,8 @@ export function parseBoardImport(text: string): ImportResult {
     if (o.kind === 'entity' && !query.entitySelector) return { ok: false, error: `${where}: an entity tile needs "query.entitySelector".` };
     if (!str(o.timeframe, 20)) return { ok: false, error: `${where}: "timeframe" must be a preset such as "2h".` };
     if (o.resolution !== undefined && !str(o.resolution, 10)) return { ok: false, error: `${where}: "resolution" must be a text such as "5m".` };
-    const chart = o.chart === 'bar' ? 'bar' : 'line';
+    if (o.chart !== undefined && !isMetricView(o.chart)) return { ok: false, error: `${where}: "chart" must be one of line, bar, single, top.` };
+    const chart = isMetricView(o.chart) ? o.chart : 'line';
     out.push({ id: newTileId(), title: o.title.trim(), kind: o.kind as TileKind, query, timeframe: o.timeframe, ...(typeof o.resolution === 'string' ? { resolution: o.resolution } : {}), chart });
   }
   return { ok: true, tiles: out };

@@ -5,6 +5,12 @@ export interface ChartSeries {
   /** Legend text: the metric and its dimension values, entity ids replaced by display names. */
   label: string;
   metricId: string;
+  /** Position of the series' metric expression in the selector (`result[query]`). */
+  query: number;
+  /** Palette index; defaults to the series' position. A shifted series shares the colour of the one it shifts. */
+  color?: number;
+  /** Set on a series of an earlier period ("1 day earlier"): drawn dashed. */
+  shiftLabel?: string;
   dimensionMap: Record<string, string>;
   /** One value per timestamp of the chart; `null` for an empty slot (a gap in the line). */
   values: (number | null)[];
@@ -30,7 +36,7 @@ export function toChartModel(data: MetricData, names: ReadonlyMap<string, string
   const index = new Map(timestamps.map((t, i) => [t, i]));
   const multiMetric = (data.result ?? []).length > 1;
   const series: ChartSeries[] = [];
-  for (const r of data.result ?? []) {
+  for (const [query, r] of (data.result ?? []).entries()) {
     for (const s of r.data ?? []) {
       const values: (number | null)[] = new Array<number | null>(timestamps.length).fill(null);
       (s.timestamps ?? []).forEach((t, i) => { values[index.get(t)!] = s.values?.[i] ?? null; });
@@ -40,7 +46,7 @@ export function toChartModel(data: MetricData, names: ReadonlyMap<string, string
         .map(([k, v]) => dims[`${k}.name`] ?? names.get(v) ?? v);
       const metric = r.metricId ?? '';
       const label = parts.length === 0 ? metric : multiMetric ? `${parts.join(', ')} · ${metric}` : parts.join(', ');
-      series.push({ label, metricId: metric, dimensionMap: dims, values });
+      series.push({ label, metricId: metric, query, dimensionMap: dims, values });
     }
   }
   return { timestamps, series };

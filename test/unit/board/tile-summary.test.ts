@@ -35,3 +35,16 @@ describe('sparklinePath and starter tiles', () => {
     expect(starterTiles(['problems.read']).map((t) => t.title)).toEqual(['Open problems']);
   });
 });
+
+describe('summarizeTile of a top list tile', () => {
+  it('lists the three leading series by display name with their mean, formatted with the unit', () => {
+    const hosts = ['HOST-1', 'HOST-2', 'HOST-3', 'HOST-4'];
+    const result: TileResult = {
+      kind: 'metric', names: new Map(hosts.map((h, i) => [h, `web-0${i + 1}`])),
+      data: { totalCount: 4, nextPageKey: null, resolution: '5m', result: [{ metricId: 'm', data: hosts.map((h, i) => ({ dimensions: [h], dimensionMap: { 'dt.entity.host': h }, timestamps: [1, 2], values: [i * 10, i * 10 + 2] })) }] } as never,
+    };
+    const s = summarizeTile(result, 'Percent', 1, false, 'top');
+    expect(s.top).toEqual([{ label: 'web-04', value: '31 %' }, { label: 'web-03', value: '21 %' }, { label: 'web-02', value: '11 %' }]);
+    expect(summarizeTile(result, 'Percent', 1, false, 'line').top).toBeUndefined();
+  });
+});
