@@ -42,6 +42,7 @@ export default defineConfig({
     define: { __VUE_OPTIONS_API__: 'false', __VUE_PROD_DEVTOOLS__: 'false', __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false' },
     // Extension pages load from disk: the module-preload polyfill buys nothing there.
     build: { modulePreload: false },
+    resolve: { alias: { hammerjs: path.resolve(import.meta.dirname, 'components/no-touch-gestures.ts') } },
     plugins: [{
       name: 'tokenscope:shared-chunk',
       // Only where code is split at all (WXT builds the background as one file).

@@ -6,7 +6,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 /**
  * Only the chart.js parts Tokenscope draws with (tree-shaken; `chart.js/auto` would pull everything), plus the
  * chart.js project's own zoom plugin for drag-to-zoom (its drag handling, threshold and selection box; it brings
- * hammerjs for touch gestures, which costs the lazily loaded chart chunk about 9 KB gzip, BENCHMARKS.md).
+ * hammerjs for touch gestures, left out: components/no-touch-gestures.ts).
  */
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, LinearScale, Decimation, Legend, Tooltip, Filler, zoomPlugin);
 

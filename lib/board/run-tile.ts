@@ -1,5 +1,6 @@
 import type { DynatraceClient, Entity, MetricData, Problem } from '../dynatrace';
 import { entityIdsIn } from '../charts/metric-series';
+import { namesById } from '../entities/names';
 import type { Tile } from './tiles';
 
 export type TileResult =
@@ -9,16 +10,14 @@ export type TileResult =
 
 /** Display names of the entities in a metric answer, for the legend; a failure leaves ids in place. */
 export async function entityNames(client: DynatraceClient, data: MetricData, signal: AbortSignal): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const ids = entityIdsIn(data).slice(0, 500);
-  if (!ids.length) return names;
+  const ids = entityIdsIn(data);
+  if (!ids.length) return new Map();
   try {
-    const list = await client.entities.list({ entitySelector: `entityId(${ids.map((i) => `"${i}"`).join(',')})`, pageSize: 500, from: 'now-365d' }, { signal });
-    for (const e of list.entities ?? []) if (e.entityId && e.displayName) names.set(e.entityId, e.displayName);
+    return await namesById(client, ids, signal);
   } catch {
     // A token without entities.read still gets its chart, labelled with ids.
+    return new Map();
   }
-  return names;
 }
 
 /** The key of the first metric a selector names (`builtin:host.cpu.usage` of `builtin:host.cpu.usage:avg,…`). */
