@@ -5,8 +5,10 @@ import path from 'node:path';
 import { serveDir } from './util';
 import { CHROMIUM } from '../test/e2e/support/extension';
 
-/** Figure 3, in headless Chromium: MetricChart vs bare chart.js on 200 series x 1,440 points. */
-export async function chartFigure(): Promise<{ ours: number; bare: number; runs: number; series: number; points: number }> {
+export interface ChartFigure { ours: number; bare: number; runs: number; series: number; points: number; compared: { ours: number; bare: number; datasets: number } }
+
+/** Figures 3 and 3c, in headless Chromium: MetricChart vs bare chart.js on 200 series x 1,440 points. */
+export async function chartFigure(): Promise<ChartFigure> {
   const outDir = path.resolve('.tmp/bench-chart');
   await build({ root: path.resolve('bench/chart'), plugins: [vue()], logLevel: 'error', build: { outDir, emptyOutDir: true } });
   const server = await serveDir(outDir);
@@ -15,7 +17,7 @@ export async function chartFigure(): Promise<{ ours: number; bare: number; runs:
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     await page.goto(server.url);
     await page.waitForFunction(() => (globalThis as unknown as { __bench?: unknown }).__bench, undefined, { timeout: 300_000 });
-    return (await page.evaluate(() => (globalThis as unknown as { __bench: unknown }).__bench)) as { ours: number; bare: number; runs: number; series: number; points: number };
+    return (await page.evaluate(() => (globalThis as unknown as { __bench: unknown }).__bench)) as ChartFigure;
   } finally {
     await browser.close();
     await server.close();

@@ -48,3 +48,26 @@ export function chartChunk(): { file: string; gzip: number } | null {
 function readdirSafe(dir: string): string[] {
   try { return readdirSync(dir); } catch { return []; }
 }
+
+/**
+ * A lazily loaded part of a page: the chunk whose name starts with `name` and what it imports statically, less what
+ * the page's first load already brought (those files are in memory by then).
+ */
+export function lazyPart(name: string, html: string): { files: string[]; gzip: number } | null {
+  const start = readdirSafe(path.join(OUT, 'chunks')).find((f) => f.startsWith(`${name}-`) && f.endsWith('.js'));
+  if (!start) return null;
+  const loaded = new Set(firstLoad(html).files);
+  const seen = new Set<string>();
+  const queue = [`chunks/${start}`];
+  while (queue.length) {
+    const f = queue.shift()!;
+    if (seen.has(f) || loaded.has(f) || !existsSync(path.join(OUT, f))) continue;
+    seen.add(f);
+    queue.push(...staticImports(f));
+    // A chunk's styles are an asset of the same name (its own hash).
+    const base = path.posix.basename(f).replace(/-[\w-]{8}\.js$/, '');
+    for (const css of readdirSafe(path.join(OUT, 'assets'))) if (css.startsWith(`${base}-`) && css.endsWith('.css') && !loaded.has(`assets/${css}`)) seen.add(`assets/${css}`);
+  }
+  const files = [...seen].sort();
+  return { files, gzip: files.reduce((n, f) => n + gz(f), 0) };
+}

@@ -13,7 +13,9 @@ export class DashboardPage {
 
   tokenSelect(): Locator { return this.page.getByRole('combobox', { name: 'Token', exact: true }); }
   identity(): Locator { return this.page.locator('.token-header .identity'); }
-  metricSelector(): Locator { return this.page.getByRole('textbox', { name: 'Metric selector' }); }
+  /** Query `n` (1-based) of the metrics page: a group holding its Builder and Code views. */
+  query(n = 1): Locator { return this.page.getByRole('group', { name: `Query ${n}`, exact: true }); }
+  metricSelector(n = 1): Locator { return this.query(n).getByRole('textbox', { name: 'Metric selector' }); }
   entitySelector(): Locator { return this.page.getByRole('textbox', { name: 'Entity selector' }); }
   zoneSelector(): Locator { return this.page.getByRole('textbox', { name: 'Management zone selector' }); }
   runQuery(): Locator { return this.page.getByRole('button', { name: 'Run query' }); }
