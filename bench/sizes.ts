@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 
 const OUT = path.resolve('.output/chrome-mv3');
 
-function gz(file: string): number {
+export function gz(file: string): number {
   return gzipSync(readFileSync(path.join(OUT, file)), { level: 9 }).length;
 }
 

@@ -1,10 +1,7 @@
 import { computed, onScopeDispose, ref, watch, type Ref } from 'vue';
-import { runTileQuery } from '../lib/board/run-tile';
-import { starterTiles, summarizeTile, type TileSummary } from '../lib/board/tile-summary';
+import { starterTiles, type TileSummary } from '../lib/board/tile-summary';
 import { newTileId } from '../lib/board/tiles';
-import { describeFailure } from '../lib/failure/describe';
 import { plainCopy } from '../lib/tokens/rules';
-import { clientForToken } from '../platform/api';
 import { overviewValuesItem, type StoredToken } from '../platform/storage';
 import { useBoardStore } from '../stores/board';
 import { BOARD_CONCURRENCY, createLimiter } from './useLimiter';
@@ -12,17 +9,13 @@ import { BOARD_CONCURRENCY, createLimiter } from './useLimiter';
 /** The popup shows this many tiles of the board at most. */
 export const POPUP_TILES = 6;
 
-/** `2h` (a tile's timeframe preset) → `now-2h`; anything else: the last two hours. */
-function fromOf(timeframe: string): string {
-  return /^\d{1,4}[mhdw]$/.test(timeframe) ? `now-${timeframe}` : 'now-2h';
-}
-
 /**
  * The popup's overview: the active token's environment board (the same tiles and storage item as the dashboard's
  * Overview), at most six tiles. Values kept for this token in session storage are shown at once; then each tile is
  * asked once per popup open, through the same bounded runner as the board (eight at a time) and the tile query of
  * `lib/board/run-tile.ts`. A switch aborts the requests of the previous token and shows only the new token's values
- * (its kept ones, or none). A failing tile keeps its cause; the others are unaffected.
+ * (its kept ones, or none). A failing tile keeps its cause; the others are unaffected. The kept values paint before
+ * the refreshing code (the API client among it: composables/popup-overview-refresh.ts) is loaded.
  */
 export function usePopupOverview(token: Ref<StoredToken | null>) {
   const board = useBoardStore();
@@ -42,23 +35,15 @@ export function usePopupOverview(token: Ref<StoredToken | null>) {
     controller?.abort();
     const ctrl = new AbortController();
     controller = ctrl;
-    const client = clientForToken(t);
     loading.value = tiles.value.map((tile) => tile.id);
-    await Promise.all(tiles.value.map(async (tile) => {
-      let summary: TileSummary;
-      try {
-        const result = await limiter.run(() => runTileQuery(client, tile, fromOf(tile.timeframe), ctrl.signal), ctrl.signal);
-        summary = summarizeTile(result, result.kind === 'metric' ? result.unit : undefined, Date.now(), /open/.test(tile.query.problemSelector ?? ''), tile.chart);
-      } catch (e) {
-        if (ctrl.signal.aborted) return;
-        const f = describeFailure(e, { operation: 'query' });
-        summary = { value: '', points: [], at: Date.now(), failure: { kind: f.kind, title: f.title, message: f.message } };
-      }
+    const { refreshTiles } = await import('./popup-overview-refresh');
+    if (controller !== ctrl) return;
+    await refreshTiles(t, tiles.value, limiter, ctrl.signal, (tileId, summary) => {
       // A late answer of a token no longer active is dropped.
       if (controller !== ctrl || token.value?.id !== t.id) return;
-      values.value = { ...values.value, [tile.id]: summary };
-      loading.value = loading.value.filter((id) => id !== tile.id);
-    }));
+      values.value = { ...values.value, [tileId]: summary };
+      loading.value = loading.value.filter((id) => id !== tileId);
+    });
     if (controller === ctrl) await keep(t.id, values.value);
   }
 
@@ -69,8 +54,8 @@ export function usePopupOverview(token: Ref<StoredToken | null>) {
     loading.value = [];
     if (t === null) return;
     board.environmentUrl = t.environmentUrl;
-    await board.load();
-    const kept = ((await overviewValuesItem.getValue()) ?? {})[t.id] ?? {};
+    const [, all] = await Promise.all([board.load(), overviewValuesItem.getValue()]);
+    const kept = (all ?? {})[t.id] ?? {};
     if (token.value?.id !== t.id) return;
     values.value = kept;
     if (tiles.value.length > 0) await refresh(t);

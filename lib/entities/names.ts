@@ -1,5 +1,5 @@
 import type { DynatraceClient } from '../dynatrace';
-import { QUERY_LIMITS } from '../selectors/limits';
+import { QUERY_LIMITS } from '../selectors/query-limits';
 import { quote } from '../selectors/scan';
 
 /** Ids at most looked up for one view: a host with thousands of processes is named for its first 500. */

@@ -9,13 +9,10 @@ import { parseEntitySelectorWith } from './parse-entity';
 import { parseMetricSelectorWith } from './parse-metric';
 import type { SelectorError } from './result';
 
+import { QUERY_LIMITS } from './query-limits';
+
 /** The numbers, for messages and for callers that want to show them. */
-export const QUERY_LIMITS = {
-  /** Metrics per query; a sibling group `a.(b,c)` counts each metric, an arithmetic expression counts once. */
-  maxMetricExpressions: 10,
-  maxMetricSelectorLength: 5_000,
-  maxEntitySelectorLength: 2_000,
-} as const;
+export { QUERY_LIMITS };
 
 /** Which query parameter a limit violation is about. */
 export type LimitedParameter = 'metricSelector' | 'entitySelector';
