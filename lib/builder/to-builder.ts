@@ -20,6 +20,11 @@ export type ToBuilderResult =
       readonly reason: string;
       /** The piece of the selector the builder cannot show, as text (absent when it is the whole selector). */
       readonly part?: string;
+      /**
+       * Present when only the writing differs (spacing, quoting, escapes): the builder's form of the
+       * same query, which the editor may offer to use (the user's choice, never applied by itself).
+       */
+      readonly rewritten?: string;
     };
 
 class Decline {
@@ -224,18 +229,29 @@ export function toBuilder(selector: string): ToBuilderResult {
   }
   const written = fromBuilder(query);
   if (written !== selector) {
+    const [mine, theirs] = difference(selector, written);
     return {
       ok: false,
-      reason: `the builder would write this selector as ${shown(written)} (spacing, quoting or escapes differ), and it never changes a selector; ${EDIT_IN_CODE}`,
-      part: differingPart(selector, written),
+      reason: `the builder would write “${shown(mine)}” as “${shown(theirs)}” (spacing, quoting or escapes differ), and it never changes a selector; ${EDIT_IN_CODE}`,
+      part: mine,
+      rewritten: written,
     };
   }
   return { ok: true, query };
 }
 
-/** The stretch of `selector` from the first character that differs from `written` (at most 40 characters). */
-function differingPart(selector: string, written: string): string {
-  let i = 0;
-  while (i < selector.length && selector[i] === written[i]) i++;
-  return selector.slice(i, i + 40);
+/**
+ * The stretch where two texts differ, without their common start and end: `builtin:x : avg` and
+ * `builtin:x:avg` give `[" : ", ":"]`.
+ */
+function difference(selector: string, written: string): [string, string] {
+  let start = 0;
+  while (start < selector.length && start < written.length && selector[start] === written[start]) start++;
+  let end = 0;
+  while (
+    end < selector.length - start &&
+    end < written.length - start &&
+    selector[selector.length - 1 - end] === written[written.length - 1 - end]
+  ) end++;
+  return [selector.slice(start, selector.length - end), written.slice(start, written.length - end)];
 }

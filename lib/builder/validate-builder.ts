@@ -22,9 +22,15 @@ export const BUILDER_LIMITS = {
   maxTopN: 1_000,
 } as const;
 
-/** `5000` → `5,000` without the runtime's locale data (as lib/selectors/limits.ts does). */
+/** `5000` → `5,000` (a whole, non-negative number) without the runtime's locale data, as lib/selectors/limits.ts does. */
 function count(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+  const digits = String(n);
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 function aggregationText(aggregation: Aggregation | { kind: 'auto' }): string {
