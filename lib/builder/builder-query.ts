@@ -9,12 +9,10 @@
  * `toBuilder` reads a selector into this model only when `fromBuilder` writes it back character for
  * character; everything else stays in the code view (docs/query-builder.md).
  */
-import type { AggregationName } from '../selectors';
+import type { Aggregation } from '../selectors';
 
 /** `:auto`, `:avg`, …, `:percentile(90)`: the time aggregation step. */
-export type BuilderAggregation =
-  | { readonly kind: 'auto' | AggregationName }
-  | { readonly kind: 'percentile'; readonly percentile: number };
+export type BuilderAggregation = { readonly kind: 'auto' } | Aggregation;
 
 /** What the filter compares; each is one criterion of the embedded entity selector. */
 export type BuilderFilterKind = 'entityName' | 'tag' | 'managementZone';

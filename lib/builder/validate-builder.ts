@@ -7,8 +7,11 @@ import { checkMetricQueryLimits, countSelectedMetrics, parseMetricSelector, QUER
 import type { BuilderDescriptor, BuilderQuery } from './builder-query';
 import { fromBuilder, parseBuilderTag } from './from-builder';
 
-/** The builder's fields that can carry an error; `selector` is the written selector as a whole. */
-export type BuilderField = 'aggregation' | 'splitBy' | 'filter' | 'topN' | 'selector';
+/**
+ * The builder's fields that can carry an error; `selector` is the written selector as a whole.
+ * `metric` is the container's (the descriptor could not be loaded); {@link validateBuilder} never sets it.
+ */
+export type BuilderField = 'metric' | 'aggregation' | 'splitBy' | 'filter' | 'topN' | 'selector';
 
 /** At most one sentence per field, shown next to it. */
 export type BuilderErrors = Partial<Record<BuilderField, string>>;
@@ -88,7 +91,7 @@ export function validateBuilder(query: BuilderQuery, descriptor: BuilderDescript
       errors.filter = 'Enter a value to filter by.';
     } else if (filter.kind === 'tag' && parseBuilderTag(filter.value) === undefined) {
       errors.filter = `"${filter.value}" is not a tag; write key, key:value or [context]key:value.`;
-    } else if (filter.dimension === '' || (dimensions !== undefined && definition === undefined)) {
+    } else if (filter.dimension === '' || filter.entityType === '' || (dimensions !== undefined && definition === undefined)) {
       errors.filter = dimensions !== undefined && !dimensions.some((d) => d.type === 'ENTITY')
         ? `${metric} has no entity dimension to filter by.`
         : `${metric} has no dimension "${filter.dimension}" to filter by.`;
