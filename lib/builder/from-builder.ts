@@ -48,17 +48,23 @@ function conditionOf(filter: BuilderFilter): FilterCondition | undefined {
   };
 }
 
+/** The aggregation, unless it is a percentile the parser would refuse (outside 0 to 100, or not a number). */
+function writable(aggregation: BuilderAggregation | undefined): BuilderAggregation | undefined {
+  if (aggregation?.kind !== 'percentile') return aggregation;
+  return aggregation.percentile >= 0 && aggregation.percentile <= 100 ? aggregation : undefined;
+}
+
 /** The transformations of a builder query, in the builder's fixed order. */
 export function transformationsOf(query: BuilderQuery): Transformation[] {
   const steps: Transformation[] = [];
   const condition = query.filter === undefined ? undefined : conditionOf(query.filter);
   if (condition !== undefined) steps.push({ name: 'filter', conditions: [condition] });
   if (query.splitBy.length > 0) steps.push({ name: 'splitBy', dimensions: [...query.splitBy] });
-  const aggregation = query.aggregation;
+  const aggregation = writable(query.aggregation);
   if (aggregation !== undefined) {
     steps.push(aggregation.kind === 'auto' ? { name: 'auto' } : { name: 'aggregation', aggregation });
   }
-  if (query.topN !== undefined) {
+  if (query.topN !== undefined && Number.isSafeInteger(query.topN) && query.topN >= 1) {
     steps.push(
       { name: 'sort', keys: [{ kind: 'value', aggregation: sortAggregationFor(aggregation), direction: 'descending' }] },
       { name: 'limit', count: query.topN },
@@ -70,9 +76,10 @@ export function transformationsOf(query: BuilderQuery): Transformation[] {
 /**
  * Writes a builder query as a metric selector with the shared formatter.
  *
- * An empty `metricKey` gives `''` (nothing chosen yet), and an incomplete filter (empty value, or a
- * tag that does not parse) is left out rather than written half: the form shows the problem through
- * {@link validateBuilder}, and the selector stays one the parser accepts.
+ * An empty `metricKey` gives `''` (nothing chosen yet). Steps the parser would refuse are left out
+ * rather than written half: a filter with an empty value or a tag that does not parse, a percentile
+ * outside 0 to 100, a top N that is not a whole number of at least 1. The form shows those through
+ * `validateBuilder` next to their field, and the selector in the code view always parses.
  *
  * @example fromBuilder({ metricKey: 'builtin:host.cpu.usage', splitBy: ['dt.entity.host'], aggregation: { kind: 'avg' } })
  *   // 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg'

@@ -158,6 +158,12 @@ describe('fromBuilder', () => {
     expect(fromBuilder({ metricKey: CPU, splitBy: [], filter: { kind: 'tag', dimension: 'dt.entity.host', entityType: 'HOST', value: '[x' } })).toBe(CPU);
   });
 
+  it('leaves out a percentile or top N the parser would refuse', () => {
+    expect(fromBuilder({ metricKey: CPU, splitBy: [], aggregation: { kind: 'percentile', percentile: 101 }, topN: 0 })).toBe(CPU);
+    expect(fromBuilder({ metricKey: CPU, splitBy: [], aggregation: { kind: 'percentile', percentile: Number.NaN }, topN: 2.5 })).toBe(CPU);
+    expect(fromBuilder({ metricKey: CPU, splitBy: [], aggregation: { kind: 'max' }, topN: Number.NaN })).toBe(`${CPU}:max`);
+  });
+
   it('writes nothing while no metric is chosen', () => {
     expect(fromBuilder({ metricKey: '', splitBy: ['dt.entity.host'], topN: 5 })).toBe('');
   });
