@@ -83,7 +83,8 @@ function formatDuration(duration: Duration): string {
   return `${duration.amount}${duration.unit}`;
 }
 
-function formatTransformation(t: Transformation): string {
+/** One transformation without its leading colon (`splitBy("dt.entity.host")`), as {@link formatMetricSelector} writes it. */
+export function formatTransformation(t: Transformation): string {
   switch (t.name) {
     case 'auto':
     case 'names':

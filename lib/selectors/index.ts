@@ -9,6 +9,6 @@ export type * from './metric-ast';
 export { parseEntitySelector } from './parse-entity';
 export { formatEntitySelector } from './format-entity';
 export { parseMetricSelector } from './parse-metric';
-export { formatMetricSelector } from './format-metric';
-export { checkEntitySelectorLimits, checkMetricQueryLimits, QUERY_LIMITS } from './limits';
+export { formatMetricSelector, formatTransformation } from './format-metric';
+export { checkEntitySelectorLimits, checkMetricQueryLimits, countSelectedMetrics, metricsOfExpression, QUERY_LIMITS } from './limits';
 export type { LimitCheckResult, LimitedParameter, LimitViolation, MetricQueryLimitInput } from './limits';

@@ -4,7 +4,7 @@
  */
 import type { EntityCriterion, EntitySelector } from './entity-ast';
 import { entityTypeOfId } from './entity-types';
-import type { MetricExpression } from './metric-ast';
+import type { MetricExpression, MetricSelector } from './metric-ast';
 import { parseEntitySelectorWith } from './parse-entity';
 import { parseMetricSelectorWith } from './parse-metric';
 import type { SelectorError } from './result';
@@ -65,6 +65,19 @@ export function checkMetricQueryLimits(input: MetricQueryLimitInput): LimitCheck
   return OK;
 }
 
+/**
+ * How many metrics one expression counts towards {@link QUERY_LIMITS.maxMetricExpressions}: each key
+ * of a sibling group `a.(b,c)` counts, an arithmetic expression counts once (API notes §6.1).
+ */
+export function metricsOfExpression(expression: MetricExpression): number {
+  return expression.kind === 'metric' ? expression.keys.length : 1;
+}
+
+/** How many metrics a parsed selector counts towards {@link QUERY_LIMITS.maxMetricExpressions}. */
+export function countSelectedMetrics(selector: MetricSelector): number {
+  return selector.expressions.reduce((sum, expression) => sum + metricsOfExpression(expression), 0);
+}
+
 function checkMetricSelector(selector: string): LimitCheckResult {
   const max = QUERY_LIMITS.maxMetricSelectorLength;
   if (selector.length > max) {
@@ -75,7 +88,7 @@ function checkMetricSelector(selector: string): LimitCheckResult {
   if (!parsed.ok) return violation('metricSelector', parsed.error.message, parsed.error.offset);
   let metrics = 0;
   for (const expression of parsed.value.expressions) {
-    metrics += expression.kind === 'metric' ? expression.keys.length : 1;
+    metrics += metricsOfExpression(expression);
     if (metrics > QUERY_LIMITS.maxMetricExpressions) {
       return violation(
         'metricSelector',

@@ -55,7 +55,7 @@ const propertyName = identifier.filter((name) => !RESERVED_ENTITY_NAMES.has(name
 
 const nonEmptyList = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T[]> => fc.array(arb, { minLength: 1, maxLength: 4 });
 
-const typeValue = fc.oneof(
+export const typeValue = fc.oneof(
   fc.constantFrom('HOST', 'SERVICE', 'PROCESS_GROUP_INSTANCE', 'dt.entity.host', 'dt.entity.service_method', 'dt.entity.'),
   nonEmptyText,
 );
@@ -66,7 +66,7 @@ const timeValue = fc.oneof(
   fc.tuple(fc.constantFrom('-', '+'), fc.nat({ max: 999 }), fc.constantFrom('m', 'h', 'd', 'w', 'M', 'y')).map(([s, n, u]) => `now${s}${n}${u}`),
 );
 
-const tagFilter: fc.Arbitrary<TagFilter> = fc
+export const tagFilter: fc.Arbitrary<TagFilter> = fc
   .record({
     context: fc.option(nonEmptyText.filter((s) => !s.includes(']')), { nil: undefined }),
     key: nonEmptyText,
@@ -139,7 +139,7 @@ const finiteNumber = fc.double({ noNaN: true, noDefaultInfinity: true }).map(noN
 const keySection = fc.string({ unit: fc.constantFrom(...'abcxyzABC019_-'.split('')), minLength: 1, maxLength: 6 });
 
 /** Realistic keys (`builtin:host.cpu.usage`, `custom.a-b`) and arbitrary text that needs quoting. */
-const metricKey = fc.oneof(
+export const metricKey = fc.oneof(
   fc
     .tuple(
       fc.option(fc.constantFrom('builtin', 'ext', 'calc', 'func'), { nil: undefined }),
@@ -151,7 +151,7 @@ const metricKey = fc.oneof(
   nonEmptyText,
 );
 
-const aggregation: fc.Arbitrary<Aggregation> = fc.oneof(
+export const aggregation: fc.Arbitrary<Aggregation> = fc.oneof(
   fc.constantFrom('avg', 'count', 'max', 'median', 'min', 'sum', 'value').map((kind) => ({ kind })),
   fc.double({ min: 0, max: 100, noNaN: true }).map((p) => ({ kind: 'percentile' as const, percentile: noNegativeZero(p) })),
 );
