@@ -35,9 +35,9 @@ describe('the analyst\'s charts, in Chromium against the sandbox', () => {
   const caption = () => dash.page.locator('figure.metric-chart figcaption .muted');
 
   it('draws two queries on one chart, and an earlier day dashed beside them', async () => {
-    await dash.metricSelector(1).fill(CPU);
+    await dash.typeSelector(CPU, 1);
     await dash.page.getByRole('button', { name: 'Add query' }).click();
-    await dash.metricSelector(2).fill(MEM);
+    await dash.typeSelector(MEM, 2);
     await dash.runQuery().click();
     await dash.chart().waitFor();
     const series = Number((await caption().textContent())!.match(/^(\d+) series/)![1]);
@@ -120,5 +120,43 @@ describe('the analyst\'s charts, in Chromium against the sandbox', () => {
     expect(host).not.toMatch(/^HOST-/);
     await link.click();
     await dash.page.getByRole('article', { name: `Details of ${host}` }).waitFor();
+  });
+
+  it('builds a query in the builder, shows it as code, draws it, and follows an edit of the code', async () => {
+    const page = await ext.open('dashboard.html#/metrics');
+    const d = new DashboardPage(page);
+    await d.identity().getByText('Support', { exact: true }).waitFor();
+    const q = d.query(1);
+    await d.tab('Builder').click();
+    const metric = q.getByRole('combobox', { name: 'Metric' });
+    await metric.fill('');
+    await metric.pressSequentially('memory', { delay: 20 });
+    const option = q.getByRole('listbox', { name: 'Metrics' }).getByRole('option').filter({ hasText: 'builtin:host.mem.usage' }).first();
+    await option.click();
+    const aggregation = q.getByRole('combobox', { name: 'Aggregation' });
+    await expect.poll(async () => (await aggregation.locator('option').allTextContents()).join(' ')).toMatch(/max/);
+    await aggregation.selectOption('max');
+    await q.getByRole('combobox', { name: 'Split by' }).selectOption('dt.entity.host');
+    await d.tab('Code').click();
+    await expect.poll(() => d.metricSelector().inputValue()).toBe('builtin:host.mem.usage:splitBy("dt.entity.host"):max');
+    await d.runQuery().click();
+    await d.chart().waitFor();
+    expect(await d.alerts().count()).toBe(0);
+
+    await d.metricSelector().fill('builtin:host.cpu.usage:splitBy("dt.entity.host"):avg:sort(value(avg,descending)):limit(3)');
+    await d.tab('Builder').click();
+    await expect.poll(() => metric.inputValue()).toContain('builtin:host.cpu.usage');
+    await expect.poll(() => q.getByRole('textbox', { name: 'Top N' }).inputValue()).toBe('3');
+    expect(await aggregation.inputValue()).toBe('avg');
+
+    // Something the builder cannot show stays as written, with the part named.
+    await d.tab('Code').click();
+    await d.metricSelector().fill('builtin:host.cpu.usage:rollup(avg,15m)');
+    await d.tab('Builder').click();
+    await q.getByRole('note').filter({ hasText: ':rollup(avg,15m)' }).waitFor();
+    await d.tab('Code').click();
+    expect(await d.metricSelector().inputValue()).toBe('builtin:host.cpu.usage:rollup(avg,15m)');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
   });
 });

@@ -138,7 +138,7 @@ describe('the dashboard in Chromium against the sandbox', () => {
     const dash = await openDashboard();
     await dash.identity().getByText('EU analyst', { exact: true }).waitFor();
     const pin = async (selector: string, zone: string) => {
-      await dash.metricSelector().fill(selector);
+      await dash.typeSelector(selector);
       const filters = dash.page.getByText('Entity and management zone filters');
       if (!(await dash.zoneSelector().isVisible())) await filters.click();
       await dash.zoneSelector().fill(zone);

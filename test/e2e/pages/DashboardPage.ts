@@ -16,6 +16,12 @@ export class DashboardPage {
   /** Query `n` (1-based) of the metrics page: a group holding its Builder and Code views. */
   query(n = 1): Locator { return this.page.getByRole('group', { name: `Query ${n}`, exact: true }); }
   metricSelector(n = 1): Locator { return this.query(n).getByRole('textbox', { name: 'Metric selector' }); }
+  tab(name: 'Builder' | 'Code', n = 1): Locator { return this.query(n).getByRole('tab', { name, exact: true }); }
+  /** Types a selector into query `n`'s Code view (the editor opens on Builder when it can show the query). */
+  async typeSelector(selector: string, n = 1): Promise<void> {
+    await this.tab('Code', n).click();
+    await this.metricSelector(n).fill(selector);
+  }
   entitySelector(): Locator { return this.page.getByRole('textbox', { name: 'Entity selector' }); }
   zoneSelector(): Locator { return this.page.getByRole('textbox', { name: 'Management zone selector' }); }
   runQuery(): Locator { return this.page.getByRole('button', { name: 'Run query' }); }
@@ -25,7 +31,7 @@ export class DashboardPage {
   rows(): Locator { return this.page.locator('table.entities tbody tr'); }
 
   async metricQuery(selector: string): Promise<void> {
-    await this.metricSelector().fill(selector);
+    await this.typeSelector(selector);
     await this.runQuery().click();
   }
 }
