@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { adminFetch, spawnSandbox } from '../test/helpers/spawn-sandbox';
 import { launchExtension } from '../test/e2e/support/extension';
 import { PopupPage } from '../test/e2e/pages/PopupPage';
-import { median } from './util';
+import { median, type BrowserGlobals } from './util';
 
 const KEY = 'bench-popup-overview-key';
 const TILES = 6;
@@ -17,7 +17,7 @@ const MARKS = `(() => {
   const at = (name) => requestAnimationFrame(() => { marks[name] ??= performance.now(); });
   new MutationObserver(() => {
     if (!marks.listSeen && document.querySelector('ul[aria-label="Tokens"] li')) { marks.listSeen = true; at('list'); }
-    const values = [...document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value')];
+    const values = [...(globalThis as unknown as BrowserGlobals).document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value')];
     if (!marks.valuesSeen && values.length === ${TILES} && values.every((v) => v.textContent && v.textContent !== '…')) { marks.valuesSeen = true; at('values'); }
   }).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
@@ -40,17 +40,17 @@ export async function popupOverviewFigure(): Promise<{ list: number; values: num
     await popup.page.getByRole('list', { name: 'Overview tiles' }).waitFor();
     // Six tiles: the starter set twice over, written where the dashboard's board keeps them.
     await ext.worker.evaluate(async (n) => {
-      const { boards } = (await chrome.storage.local.get('boards')) as { boards: Record<string, { id: string }[]> };
+      const { boards } = (await (globalThis as unknown as BrowserGlobals).chrome.storage.local.get('boards')) as { boards: Record<string, { id: string }[]> };
       for (const env of Object.keys(boards)) {
         const tiles = boards[env]!;
         boards[env] = Array.from({ length: n }, (_, i) => ({ ...tiles[i % tiles.length]!, id: `bench-${i}` }));
       }
-      await chrome.storage.local.set({ boards });
+      await (globalThis as unknown as BrowserGlobals).chrome.storage.local.set({ boards });
     }, TILES);
     await popup.page.close();
     const warm = await ext.open('popup.html');
-    await warm.waitForFunction((n) => document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value').length === n
-      && [...document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value')].every((v) => v.textContent !== '…'), TILES, { timeout: 30_000 });
+    await warm.waitForFunction((n) => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value').length === n
+      && [...(globalThis as unknown as BrowserGlobals).document.querySelectorAll('ul[aria-label="Overview tiles"] > li .value')].every((v) => v.textContent !== '…'), TILES, { timeout: 30_000 });
     await warm.waitForTimeout(500); // the refreshed values are kept in session storage
     await warm.close();
 
@@ -60,8 +60,8 @@ export async function popupOverviewFigure(): Promise<{ list: number; values: num
     const ratios: number[] = [];
     for (let i = 0; i < 9; i++) {
       const page = await ext.open('popup.html');
-      await page.waitForFunction(() => { const m = (window as unknown as { __marks?: { list?: number; values?: number } }).__marks; return m?.list !== undefined && m.values !== undefined; }, undefined, { timeout: 30_000 });
-      const m = await page.evaluate(() => (window as unknown as { __marks: { list: number; values: number } }).__marks);
+      await page.waitForFunction(() => { const m = (globalThis as unknown as { __marks?: { list?: number; values?: number } }).__marks; return m?.list !== undefined && m.values !== undefined; }, undefined, { timeout: 30_000 });
+      const m = await page.evaluate(() => (globalThis as unknown as { __marks: { list: number; values: number } }).__marks);
       await page.close();
       if (i < 2) continue; // warm-up
       lists.push(m.list);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chartChunk, firstLoad, gz, lazyPart } from './sizes';
 import { chartFigure } from './chart';
 import { popupOverviewFigure } from './popup-overview';
+import { boardHeapFigure } from './board-heap';
 import { sandboxFigures } from './sandbox';
 import { switchFigure } from './switch';
 
@@ -63,6 +64,14 @@ await step('6', async () => {
   const r = await switchFigure();
   report({ id: '6', name: `token switch, 8 tiles vs 1 tile under ${r.latencyMs} ms latency (${r.eight.toFixed(0)} ms vs ${r.one.toFixed(0)} ms)`, value: r.eight / r.one, unit: 'x', target: '<= 1.5x', met: r.eight / r.one <= 1.5, detail: r });
 });
+// Figure 9 runs for minutes (960 tile queries): only when asked for, `npm run bench -- 9`.
+if (only.includes('9')) {
+  await step('9', async () => {
+    const r = await boardHeapFigure();
+    const growth = (r.last.heapMB - r.first.heapMB) / r.first.heapMB;
+    report({ id: '9', name: `board of 8 tiles, ${r.queries} tile queries (${r.minutes.toFixed(1)} min): JS heap after GC ${r.first.heapMB.toFixed(2)} -> ${r.last.heapMB.toFixed(2)} MB, DOM nodes ${r.first.nodes} -> ${r.last.nodes}, listeners ${r.first.listeners} -> ${r.last.listeners}`, value: growth * 100, unit: '%', target: '<= 10 %, nodes and listeners flat', met: growth <= 0.1 && r.last.nodes <= r.first.nodes * 1.02 && r.last.listeners <= r.first.listeners * 1.02, detail: r.samples });
+  });
+}
 
 const out = path.resolve('bench/results');
 mkdirSync(out, { recursive: true });

@@ -24,3 +24,9 @@ export async function serveDir(dir: string): Promise<{ url: string; close: () =>
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
 }
+
+/** What benchmark callbacks run inside a page or the extension's worker use (bench/ is typechecked without DOM types). */
+export interface BrowserGlobals {
+  chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } } };
+  document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> & Iterable<{ textContent: string | null }> };
+}

@@ -75,6 +75,18 @@ async function run(scheme: 'light' | 'dark', sb: SandboxProcess, tokens: Record<
     await dash.chart().waitFor();
     await dash.pinToBoard().click();
     await shoot(dash.page, 'dashboard-metrics', scheme);
+    // The builder view of the same query, compared with the day before (dashed).
+    await dash.tab('Builder').click();
+    await dash.query(1).getByRole('combobox', { name: 'Aggregation' }).waitFor();
+    await dash.page.getByRole('combobox', { name: 'Compare with' }).selectOption({ label: '1 day earlier' });
+    await dash.page.locator('figure.metric-chart figcaption').filter({ hasText: 'dashed' }).waitFor();
+    await shoot(dash.page, 'dashboard-metrics-builder', scheme);
+    await dash.page.getByRole('combobox', { name: 'Compare with' }).selectOption({ label: 'None' });
+    // A top list tile for the board and the popup's overview.
+    await dash.page.getByRole('radio', { name: 'Top list' }).check();
+    await dash.page.getByRole('table', { name: /^Top list of / }).waitFor();
+    await dash.pinToBoard().click();
+    await dash.page.getByRole('radio', { name: 'Line' }).check();
     await dash.page.getByText('Entity and management zone filters').click();
     await dash.zoneSelector().fill('mzName("Production US")');
     await dash.runQuery().click();

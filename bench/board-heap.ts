@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { adminFetch, spawnSandbox } from '../test/helpers/spawn-sandbox';
+import { launchExtension } from '../test/e2e/support/extension';
+import { PopupPage } from '../test/e2e/pages/PopupPage';
+import type { BrowserGlobals } from './util';
+
+const KEY = 'bench-board-heap-key';
+const TILES = 8;
+/** A board on 30 s auto-refresh for 60 minutes asks each tile 120 times; the bench asks as often, back to back. */
+const ROUNDS = Number(process.env.BOARD_HEAP_ROUNDS ?? 120);
+
+export interface HeapSample { round: number; heapMB: number; nodes: number; listeners: number }
+
+/**
+ * Figure 9: the Overview board left open all day. Eight tiles (lines, bars, a single value, a top list, problems)
+ * refreshed with "Refresh all" as soon as the previous round has settled, 120 rounds (960 tile queries, what 60
+ * minutes at 30 s ask), in headless Chromium. JS heap after a forced GC, DOM nodes and event listeners are read over
+ * the DevTools protocol after round 2 (the wall screen's first minute) and every 20 rounds.
+ */
+export async function boardHeapFigure(): Promise<{ samples: HeapSample[]; first: HeapSample; last: HeapSample; queries: number; minutes: number }> {
+  execFileSync('npm', ['run', 'build:e2e'], { stdio: 'ignore' });
+  const sb = await spawnSandbox(['--db', ':memory:', '--admin-key', KEY]);
+  const ext = await launchExtension({ viewport: { width: 1600, height: 1200 } });
+  const started = Date.now();
+  try {
+    const { token } = (await (await adminFetch(sb.url, KEY, '/users/support@example.com/tokens', 'POST', { name: 'bench', scopes: ['metrics.read', 'entities.read', 'problems.read'] })).json()) as { token: string };
+    const popup = new PopupPage(await ext.open('popup.html'));
+    await popup.createVault('bench board heap passphrase');
+    await popup.addToken(sb.url, token, 'Support');
+    await popup.item('Support').waitFor();
+    await popup.page.getByRole('button', { name: 'Add starter tiles' }).click();
+    await popup.page.getByRole('list', { name: 'Overview tiles' }).waitFor();
+    await popup.page.close();
+    await ext.worker.evaluate(async (n) => {
+      const { boards } = (await (globalThis as unknown as BrowserGlobals).chrome.storage.local.get('boards')) as { boards: Record<string, Record<string, unknown>[]> };
+      const kinds = [
+        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
+        { kind: 'metric', query: { metricSelector: 'builtin:host.mem.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
+        { kind: 'metric', query: { metricSelector: 'builtin:service.response.time:splitBy("dt.entity.service"):avg' }, chart: 'line' },
+        { kind: 'metric', query: { metricSelector: 'builtin:host.disk.usedPct:splitBy("dt.entity.host"):avg' }, chart: 'bar' },
+        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:avg' }, chart: 'single' },
+        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'top' },
+        { kind: 'problem', query: { problemSelector: 'status("open")' }, chart: 'line' },
+        { kind: 'entity', query: { entitySelector: 'type(HOST)' }, chart: 'line' },
+      ];
+      for (const env of Object.keys(boards)) boards[env] = Array.from({ length: n }, (_, i) => ({ id: `heap-${i}`, title: `Tile ${i + 1}`, timeframe: '2h', ...kinds[i % kinds.length]! }));
+      await (globalThis as unknown as BrowserGlobals).chrome.storage.local.set({ boards });
+    }, TILES);
+
+    const page = await ext.open('dashboard.html#/');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const settled = async () => {
+      await page.waitForFunction((n) => (globalThis as unknown as BrowserGlobals).document.querySelectorAll('article.tile').length === n && (globalThis as unknown as BrowserGlobals).document.querySelectorAll('article.tile[aria-busy="true"]').length === 0, TILES, { timeout: 60_000 });
+    };
+    const sample = async (round: number): Promise<HeapSample> => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
+      return { round, heapMB: m('JSHeapUsedSize') / 1_048_576, nodes: m('Nodes'), listeners: m('JSEventListeners') };
+    };
+    await settled();
+    const refresh = page.getByRole('button', { name: 'Refresh all' });
+    const samples: HeapSample[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      await refresh.click();
+      // The tiles go busy within a frame of the click; then wait for all of them to settle.
+      await page.waitForTimeout(30);
+      await settled();
+      if (round === 2 || round % 20 === 0 || round === ROUNDS) samples.push(await sample(round));
+    }
+    return { samples, first: samples[0]!, last: samples[samples.length - 1]!, queries: ROUNDS * TILES, minutes: (Date.now() - started) / 60_000 };
+  } finally {
+    await ext.close();
+    await sb.stop();
+  }
+}
