@@ -69,7 +69,8 @@ if (only.includes('9')) {
   await step('9', async () => {
     const r = await boardHeapFigure();
     const growth = (r.last.heapMB - r.first.heapMB) / r.first.heapMB;
-    report({ id: '9', name: `board of 8 tiles, ${r.queries} tile queries (${r.minutes.toFixed(1)} min): JS heap after GC ${r.first.heapMB.toFixed(2)} -> ${r.last.heapMB.toFixed(2)} MB, DOM nodes ${r.first.nodes} -> ${r.last.nodes}, listeners ${r.first.listeners} -> ${r.last.listeners}`, value: growth * 100, unit: '%', target: '<= 10 %, nodes and listeners flat', met: growth <= 0.1 && r.last.nodes <= r.first.nodes * 1.02 && r.last.listeners <= r.first.listeners * 1.02, detail: r.samples });
+    report({ id: '9', name: `board of 8 tiles, ${r.queries} tile queries (${r.minutes.toFixed(1)} min): JS heap after GC ${r.first.heapMB.toFixed(2)} -> ${r.last.heapMB.toFixed(2)} MB, DOM nodes ${r.first.nodes} -> ${r.last.nodes}, listeners ${r.first.listeners} -> ${r.last.listeners}`, value: growth * 100, unit: '%', target: '<= 10 %, nodes and listeners flat', met: growth <= 0.1 && r.last.nodes <= r.first.nodes * 1.02 && r.last.listeners <= r.first.listeners * 1.02, detail: { samples: r.samples, grown: r.grown } });
+    if (r.grown) for (const g of r.grown) console.log(`     grew: ${g.name} ${g.count >= 0 ? '+' : ''}${g.count} objects, ${(g.bytes / 1024).toFixed(1)} KB`);
   });
 }
 
