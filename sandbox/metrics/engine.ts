@@ -76,9 +76,15 @@ export interface QueryContext {
   entities: EntityRestriction | null;
   /** mzSelector: every criterion must match one of the entity's zones. */
   zoneCriteria: Set<string>[] | null;
+  /**
+   * Series values as JSON text (`JSON.stringify` of the values) instead of arrays: a JSON answer then holds
+   * one string per series, not hundreds of boxed numbers, until it is written.
+   */
+  valuesAsJson?: boolean;
 }
 
-export interface SeriesJson { dimensions: string[]; dimensionMap: Dims; timestamps: number[]; values: (number | null)[] }
+/** A series of the answer; with `valuesAsJson` its values come as their JSON text (see {@link QueryContext}). */
+export type SeriesJson = { dimensions: string[]; dimensionMap: Dims; timestamps: number[] } & ({ values: (number | null)[] } | { valuesJson: string });
 export interface ResultJson {
   metricId: string;
   dataPointCountRatio: number;
@@ -268,9 +274,11 @@ export class MetricQuery {
 
   private result(expr: MetricExpression, slots: Slots): ResultJson {
     const metricId = formatMetricSelector({ expressions: [expr] });
-    let set = this.expression(expr, slots, 0, metricId);
-    set = ensureValues(set, metricId);
-    const data: SeriesJson[] = set.empty ? [] : set.tuples.map((t) => {
+    const set = this.expression(expr, slots, 0, metricId);
+    const asJson = this.ctx.valuesAsJson === true;
+    const data: SeriesJson[] = [];
+    let points = 0;
+    const push = (t: Tuple, timestamps: number[], values: (number | null)[]) => {
       const dimensions: string[] = [];
       const dimensionMap: Dims = {};
       for (const k of set.keys) {
@@ -279,9 +287,26 @@ export class MetricQuery {
         dimensions.push(v);
         dimensionMap[k] = v;
       }
-      return { dimensions, dimensionMap, timestamps: t.ts!, values: t.values!.map(tidy) };
-    });
-    const points = data.reduce((n, d) => n + d.values.length, 0);
+      points += values.length;
+      data.push(asJson ? { dimensions, dimensionMap, timestamps, valuesJson: JSON.stringify(values) } : { dimensions, dimensionMap, timestamps, values });
+    };
+    if (!set.empty && set.stage === 'raw') {
+      // `ensureValues` and the output in one pass, one tuple at a time: the metric's default aggregation,
+      // exactly as `aggregate` applies it (tuples without data left out), so a series' values become
+      // garbage (or text) before the next series is generated instead of all of them living to the end.
+      const agg = set.defaultAgg;
+      for (const t of set.tuples) {
+        const raw = t.raw!();
+        if (raw.hasData()) {
+          const values = new Array<number | null>(raw.length);
+          for (let i = 0; i < raw.length; i++) values[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind));
+          push(t, set.timestamps, values);
+        }
+        t.raw!.release();
+      }
+    } else if (!set.empty) {
+      for (const t of set.tuples) push(t, t.ts!, t.values!.map(tidy));
+    }
     return {
       metricId,
       dataPointCountRatio: Number((points / MAX_DATA_POINTS).toPrecision(4)),

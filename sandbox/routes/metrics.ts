@@ -84,8 +84,9 @@ function toCsv(results: ResultJson[], header: boolean): string {
   for (const r of results) {
     for (const d of r.data) {
       const dims = keys.map((k) => csvCell(d.dimensionMap[k] ?? ''));
+      const values = 'values' in d ? d.values : JSON.parse(d.valuesJson) as (number | null)[];
       d.timestamps.forEach((t, i) => {
-        const v = d.values[i];
+        const v = values[i];
         rows.push([csvCell(r.metricId), ...dims, csvTime(t), v === null || v === undefined ? '' : String(v)].join(','));
       });
     }
@@ -335,7 +336,7 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
 
   const slotsByIndex = new Map<number, Slots>();
   const ctx: QueryContext = {
-    db: deps.db, world: deps.world, now, visible, user: caller.access?.user.email ?? null, entities, zoneCriteria,
+    db: deps.db, world: deps.world, now, visible, user: caller.access?.user.email ?? null, entities, zoneCriteria, valuesAsJson: format === 'json',
     slotsFor: (i) => {
       let s = slotsByIndex.get(i);
       if (!s) { s = makeSlots(resolution.byIndex.get(i) ?? resolution.all, from, to); slotsByIndex.set(i, s); }
@@ -367,7 +368,7 @@ function stringifyMetricData(head: Record<string, unknown>, result: ResultJson[]
     return v;
   };
   const results = result.map((r) => {
-    const data = r.data.map((d) => `{"dimensions":${JSON.stringify(d.dimensions)},"dimensionMap":${JSON.stringify(d.dimensionMap)},"timestamps":${ts(d.timestamps)},"values":${JSON.stringify(d.values)}}`);
+    const data = r.data.map((d) => `{"dimensions":${JSON.stringify(d.dimensions)},"dimensionMap":${JSON.stringify(d.dimensionMap)},"timestamps":${ts(d.timestamps)},"values":${'values' in d ? JSON.stringify(d.values) : d.valuesJson}}`);
     const rest = JSON.stringify({ metricId: r.metricId, dataPointCountRatio: r.dataPointCountRatio, dimensionCountRatio: r.dimensionCountRatio, ...(r.warnings ? { warnings: r.warnings } : {}) });
     return `${rest.slice(0, -1)},"data":[${data.join(',')}]}`;
   });
