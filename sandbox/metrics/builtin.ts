@@ -493,6 +493,47 @@ function dailyShapes(slots: Slots, shift: number, peak: number): Float64Array {
   return v;
 }
 
+// ---- tuples ----------------------------------------------------------------------------------------
+
+interface TupleIndex { all: GenTuple[]; byEntity: Map<string, GenTuple[]> }
+
+const tupleIndexes = new WeakMap<World, Map<string, TupleIndex>>();
+
+/**
+ * A metric's tuples, restricted to the given entities of its primary type when known: `m.tuples` computed once
+ * per world (a world never changes once loaded; a reset loads a new one), so a query over the 10,000 hosts of
+ * the large world does not derive 10,000 seeds on every request. The tuples are shared between requests and
+ * never changed by the engine (it copies dimensions before it changes them). The order of a restricted list
+ * follows the world instead of `primary`; the engine sorts tuples by their (unique) dimensions anyway.
+ */
+export function builtinTuples(m: BuiltinMetric, world: World, primary?: Iterable<EntityRecord>): GenTuple[] {
+  let byMetric = tupleIndexes.get(world);
+  if (!byMetric) { byMetric = new Map(); tupleIndexes.set(world, byMetric); }
+  let index = byMetric.get(m.metricId);
+  if (!index) {
+    const all = m.tuples(world);
+    const byEntity = new Map<string, GenTuple[]>();
+    for (const t of all) {
+      const id = t.entity?.entityId;
+      if (id === undefined) continue;
+      const list = byEntity.get(id);
+      if (list) list.push(t); else byEntity.set(id, [t]);
+    }
+    index = { all, byEntity };
+    byMetric.set(m.metricId, index);
+  }
+  if (!primary || m.primaryType === null) return index.all;
+  const out: GenTuple[] = [];
+  const seen = new Set<string>();
+  for (const e of primary) {
+    if (e.type !== m.primaryType || seen.has(e.entityId)) continue;
+    seen.add(e.entityId);
+    const list = index.byEntity.get(e.entityId);
+    if (list) for (const t of list) out.push(t);
+  }
+  return out;
+}
+
 // ---- settled slots ----------------------------------------------------------------------------------
 
 /**

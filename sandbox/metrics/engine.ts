@@ -22,7 +22,7 @@ import { evaluateEntitySelector } from '../query/entities';
 import { formatMetricSelector } from '../../lib/selectors';
 import type { Aggregation, FilterCondition, MetricExpression, SortKey, Transformation } from '../../lib/selectors/metric-ast';
 import type { EntitySelector } from '../../lib/selectors/entity-ast';
-import { BROWSER_BY_ID, generateRaw, type AggregationType } from './builtin';
+import { BROWSER_BY_ID, builtinTuples, generateRaw, type AggregationType } from './builtin';
 import { loadCustomTuples } from './custom';
 import { hasEntityDimension, PARENT_OF, resolveMetric } from './descriptors';
 import { DAY, HOUR, MINUTE } from './noise';
@@ -124,7 +124,10 @@ function project(dims: Dims, keys: readonly string[]): Dims {
   return out;
 }
 
+/** One string per distinct combination of the values of `keys` (a missing value is distinct from every string). */
 function groupKey(dims: Dims, keys: readonly string[]): string {
+  // One key (splitBy of an entity, the usual case): the value itself, marked, without building JSON per tuple.
+  if (keys.length === 1) { const v = dims[keys[0]!]; return v === undefined ? '' : `\u0001${v}`; }
   return JSON.stringify(keys.map((k) => dims[k] ?? null));
 }
 
@@ -382,7 +385,7 @@ export class MetricQuery {
     if (def.builtin) {
       const b = def.builtin;
       const primary = restrict && restrict.type === b.primaryType ? [...restrict.ids].map((id) => ctx.world.byId.get(id)).filter((e): e is EntityRecord => !!e) : undefined;
-      for (const t of b.tuples(ctx.world, primary)) {
+      for (const t of builtinTuples(b, ctx.world, primary)) {
         if (restrictKey && !restrict!.ids.has(t.dims[restrictKey]!)) continue;
         if (!passes(t.entities)) continue;
         if (t.from > slots.start + shift + slots.step * slots.count) continue; // appears after the timeframe
