@@ -77,14 +77,17 @@ export interface QueryContext {
   /** mzSelector: every criterion must match one of the entity's zones. */
   zoneCriteria: Set<string>[] | null;
   /**
-   * Series values as JSON text (`JSON.stringify` of the values) instead of arrays: a JSON answer then holds
-   * one string per series, not hundreds of boxed numbers, until it is written.
+   * Series values packed into a Float64Array (NaN for null) instead of arrays: a JSON answer then holds one
+   * typed array per series, not hundreds of boxed numbers the garbage collector copies, until it is written.
    */
   valuesAsJson?: boolean;
 }
 
-/** A series of the answer; with `valuesAsJson` its values come as their JSON text (see {@link QueryContext}). */
-export type SeriesJson = { dimensions: string[]; dimensionMap: Dims; timestamps: number[] } & ({ values: (number | null)[] } | { valuesJson: string });
+/**
+ * A series of the answer. With `valuesAsJson` (see {@link QueryContext}) its values come packed: doubles with NaN
+ * for null, which JSON writes as null too (sandbox/metrics/json-bytes.ts).
+ */
+export type SeriesJson = { dimensions: string[]; dimensionMap: Dims; timestamps: number[] } & ({ values: (number | null)[] } | { packed: Float64Array });
 export interface ResultJson {
   metricId: string;
   dataPointCountRatio: number;
@@ -281,7 +284,7 @@ export class MetricQuery {
     const asJson = this.ctx.valuesAsJson === true;
     const data: SeriesJson[] = [];
     let points = 0;
-    const push = (t: Tuple, timestamps: number[], values: (number | null)[]) => {
+    const head = (t: Tuple) => {
       const dimensions: string[] = [];
       const dimensionMap: Dims = {};
       for (const k of set.keys) {
@@ -290,25 +293,36 @@ export class MetricQuery {
         dimensions.push(v);
         dimensionMap[k] = v;
       }
-      points += values.length;
-      data.push(asJson ? { dimensions, dimensionMap, timestamps, valuesJson: JSON.stringify(values) } : { dimensions, dimensionMap, timestamps, values });
+      return { dimensions, dimensionMap };
     };
     if (!set.empty && set.stage === 'raw') {
       // `ensureValues` and the output in one pass, one tuple at a time: the metric's default aggregation,
-      // exactly as `aggregate` applies it (tuples without data left out), so a series' values become
-      // garbage (or text) before the next series is generated instead of all of them living to the end.
+      // exactly as `aggregate` applies it (tuples without data left out), without an intermediate list.
       const agg = set.defaultAgg;
       for (const t of set.tuples) {
         const raw = t.raw!();
         if (raw.hasData()) {
-          const values = new Array<number | null>(raw.length);
-          for (let i = 0; i < raw.length; i++) values[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind));
-          push(t, set.timestamps, values);
+          const n = raw.length;
+          points += n;
+          if (asJson) {
+            const packed = new Float64Array(n);
+            for (let i = 0; i < n; i++) packed[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind)) ?? NaN;
+            data.push({ ...head(t), timestamps: set.timestamps, packed });
+          } else {
+            const values = new Array<number | null>(n);
+            for (let i = 0; i < n; i++) values[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind));
+            data.push({ ...head(t), timestamps: set.timestamps, values });
+          }
         }
         t.raw!.release();
       }
     } else if (!set.empty) {
-      for (const t of set.tuples) push(t, t.ts!, t.values!.map(tidy));
+      for (const t of set.tuples) {
+        points += t.values!.length;
+        data.push(asJson
+          ? { ...head(t), timestamps: t.ts!, packed: Float64Array.from(t.values!, (v) => tidy(v) ?? NaN) }
+          : { ...head(t), timestamps: t.ts!, values: t.values!.map(tidy) });
+      }
     }
     return {
       metricId,

@@ -22,6 +22,7 @@ import { resolveFields } from './api-tokens';
 import { allMetrics, descriptorJson, resolveMetric, type MetricDef } from '../metrics/descriptors';
 import { MetricQuery, type QueryContext, type ResultJson } from '../metrics/engine';
 import { ingest } from '../metrics/ingest';
+import { JsonBytes } from '../metrics/json-bytes';
 import { deleteCustomMetric } from '../metrics/custom';
 import { BUILTIN_BY_ID } from '../metrics/builtin';
 import { formatResolution, makeSlots, parseResolutionParam, type Slots } from '../metrics/slots';
@@ -84,7 +85,7 @@ function toCsv(results: ResultJson[], header: boolean): string {
   for (const r of results) {
     for (const d of r.data) {
       const dims = keys.map((k) => csvCell(d.dimensionMap[k] ?? ''));
-      const values = 'values' in d ? d.values : JSON.parse(d.valuesJson) as (number | null)[];
+      const values = 'values' in d ? d.values : Array.from(d.packed, (v) => (Number.isNaN(v) ? null : v));
       d.timestamps.forEach((t, i) => {
         const v = values[i];
         rows.push([csvCell(r.metricId), ...dims, csvTime(t), v === null || v === undefined ? '' : String(v)].join(','));
@@ -356,23 +357,30 @@ function query(c: Ctx, deps: SandboxDeps, caller: Caller): Response {
 }
 
 /**
- * `JSON.stringify` of a MetricData body, except that a timestamp list shared by many series (all
- * series of a result normally share one) is formatted once: a query over 10,000 hosts at 288 slots
- * otherwise spends most of its time turning the same 288 numbers into text 10,000 times.
+ * `JSON.stringify` of a MetricData body, written as bytes (sandbox/metrics/json-bytes.ts): a timestamp list
+ * shared by many series (all series of a result normally share one) is formatted once, and values are written
+ * as digits, without a string per series or for the whole body.
  */
-function stringifyMetricData(head: Record<string, unknown>, result: ResultJson[]): string {
-  const formatted = new Map<number[], string>();
+function stringifyMetricData(head: Record<string, unknown>, result: ResultJson[]): Uint8Array<ArrayBuffer> {
+  const formatted = new Map<number[], Buffer>();
   const ts = (list: number[]) => {
     let v = formatted.get(list);
-    if (v === undefined) { v = JSON.stringify(list); formatted.set(list, v); }
+    if (v === undefined) { v = Buffer.from(JSON.stringify(list), 'latin1'); formatted.set(list, v); }
     return v;
   };
-  const results = result.map((r) => {
-    const data = r.data.map((d) => `{"dimensions":${JSON.stringify(d.dimensions)},"dimensionMap":${JSON.stringify(d.dimensionMap)},"timestamps":${ts(d.timestamps)},"values":${'values' in d ? JSON.stringify(d.values) : d.valuesJson}}`);
+  const out = new JsonBytes(1 << 20);
+  out.raw(JSON.stringify(head).slice(0, -1)).raw(',"result":[');
+  result.forEach((r, i) => {
     const rest = JSON.stringify({ metricId: r.metricId, dataPointCountRatio: r.dataPointCountRatio, dimensionCountRatio: r.dimensionCountRatio, ...(r.warnings ? { warnings: r.warnings } : {}) });
-    return `${rest.slice(0, -1)},"data":[${data.join(',')}]}`;
+    out.raw(i ? ',' : '').raw(rest.slice(0, -1)).raw(',"data":[');
+    r.data.forEach((d, j) => {
+      out.raw(`${j ? ',' : ''}{"dimensions":${JSON.stringify(d.dimensions)},"dimensionMap":${JSON.stringify(d.dimensionMap)},"timestamps":`).bytes(ts(d.timestamps)).raw(',"values":');
+      if ('values' in d) out.raw(JSON.stringify(d.values)); else out.numbers(d.packed);
+      out.raw('}');
+    });
+    out.raw(']}');
   });
-  return `${JSON.stringify(head).slice(0, -1)},"result":[${results.join(',')}]}`;
+  return out.raw(']}').result();
 }
 
 // ---- POST /metrics/ingest ----------------------------------------------------------------------------
