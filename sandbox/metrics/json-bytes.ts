@@ -4,7 +4,6 @@
  * its 288,000 numbers with the general shortest-round-trip algorithm.
  */
 
-const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 const DIGIT0 = 48;
 
 /**
@@ -58,14 +57,15 @@ export class JsonBytes {
         const frac = a % 1e6;
         this.int((a - frac) / 1e6);
         if (frac !== 0) {
-          this.buf[this.len++] = 46; // '.'
-          const hi = PAD3[Math.floor(frac / 1000)]!;
-          const lo = frac % 1000;
-          let digits = lo === 0 ? hi : hi + PAD3[lo]!;
-          let end = digits.length;
-          while (digits.charCodeAt(end - 1) === DIGIT0) end--;
-          if (end !== digits.length) digits = digits.slice(0, end);
-          this.len += this.buf.write(digits, this.len, 'latin1');
+          // Six digits, then the trailing zeros taken back.
+          const buf = this.buf;
+          let at = this.len;
+          buf[at++] = 46; // '.'
+          let f = frac;
+          for (let d = 5; d >= 0; d--) { const q = Math.floor(f / 10); buf[at + d] = DIGIT0 + (f - q * 10); f = q; }
+          at += 6;
+          while (buf[at - 1] === DIGIT0) at--;
+          this.len = at;
         }
         return this;
       }
@@ -81,7 +81,7 @@ export class JsonBytes {
     let at = this.len + digits;
     this.len = at;
     while (x >= 10) { const q = Math.floor(x / 10); this.buf[--at] = DIGIT0 + (x - q * 10); x = q; }
-    this.buf[--at] = DIGIT0 + x;
+    this.buf[at - 1] = DIGIT0 + x;
   }
 
   /** A list of values as JSON; NaN marks null (JSON writes NaN as null too). */

@@ -368,7 +368,10 @@ function stringifyMetricData(head: Record<string, unknown>, result: ResultJson[]
     if (v === undefined) { v = Buffer.from(JSON.stringify(list), 'latin1'); formatted.set(list, v); }
     return v;
   };
-  const out = new JsonBytes(1 << 20);
+  // Room for the whole answer up front (about 12 bytes a value, 200 a series): growing copies it.
+  let size = 4096;
+  for (const r of result) for (const d of r.data) size += 200 + 14 * d.timestamps.length + 12 * ('values' in d ? d.values.length : d.packed.length);
+  const out = new JsonBytes(size);
   out.raw(JSON.stringify(head).slice(0, -1)).raw(',"result":[');
   result.forEach((r, i) => {
     const rest = JSON.stringify({ metricId: r.metricId, dataPointCountRatio: r.dataPointCountRatio, dimensionCountRatio: r.dimensionCountRatio, ...(r.warnings ? { warnings: r.warnings } : {}) });
