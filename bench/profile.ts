@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/profile.ts <metric|entities|mixed> [seconds]`: runs one of the sandbox bench loads against a
  * sandbox started with `--cpu-prof` and prints the functions with the most self time, so a figure of
- * bench/sandbox.ts can be explained from a profile. The database is kept in `$TMPDIR/tokenscope-profile`
- * (the large world takes seconds to seed).
+ * bench/sandbox.ts can be explained from a profile. Each run seeds a fresh database in `$TMPDIR/tokenscope-profile`
+ * (a user holds at most five PATs, and every run mints one).
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -16,8 +16,8 @@ const scenario = process.argv[2] ?? 'metric';
 const seconds = Number(process.argv[3] ?? 10);
 const dir = path.join(process.env.TMPDIR ?? os.tmpdir(), 'tokenscope-profile');
 const profDir = path.join(dir, 'prof');
+rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-rmSync(profDir, { recursive: true, force: true });
 
 const world = scenario === 'entities' ? 'demo' : 'large';
 const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--db', path.join(dir, `${world}.db`), '--admin-key', KEY, '--world', world], { stdio: ['ignore', 'pipe', 'inherit'] });

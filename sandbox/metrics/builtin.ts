@@ -552,28 +552,49 @@ export const SLOT_CACHE_MAX_BLOCKS = 8192;
 interface SlotBlock {
   /** count, sum, min, max per slot; a count of -1 marks a slot not computed yet. */
   stats: Float64Array;
+  grid: string;
+  no: number;
 }
 
+/**
+ * Blocks by grid (a string built once per series and query), then by block number (a number, so the lookup of
+ * each block hashes no string), with one least-recently-used order over all blocks.
+ */
 class SlotCache {
-  private readonly blocks = new Map<string, SlotBlock>();
+  private readonly grids = new Map<string, Map<number, SlotBlock>>();
+  private readonly order = new Map<SlotBlock, true>();
 
   constructor(readonly maxBlocks: number) {}
 
-  get size(): number { return this.blocks.size; }
+  get size(): number { return this.order.size; }
 
-  block(key: string): SlotBlock {
-    let b = this.blocks.get(key);
+  grid(key: string): Map<number, SlotBlock> {
+    let g = this.grids.get(key);
+    if (!g) { g = new Map(); this.grids.set(key, g); }
+    return g;
+  }
+
+  block(gridKey: string, grid: Map<number, SlotBlock>, no: number): SlotBlock {
+    let b = grid.get(no);
     if (b) {
       // Most recently used last: eviction takes the first entry.
-      this.blocks.delete(key);
-      this.blocks.set(key, b);
+      this.order.delete(b);
+      this.order.set(b, true);
       return b;
     }
     const stats = new Float64Array(BLOCK * 4);
     for (let j = 0; j < BLOCK; j++) stats[j * 4] = -1;
-    b = { stats };
-    if (this.blocks.size >= this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value!);
-    this.blocks.set(key, b);
+    b = { stats, grid: gridKey, no };
+    if (this.order.size >= this.maxBlocks) {
+      const old = this.order.keys().next().value!;
+      this.order.delete(old);
+      const g = this.grids.get(old.grid)!;
+      g.delete(old.no);
+      // The grid being filled stays even when empty: the caller holds it.
+      if (!g.size && g !== grid) this.grids.delete(old.grid);
+    }
+    grid.set(no, b);
+    this.order.set(b, true);
     return b;
   }
 }
@@ -611,7 +632,8 @@ export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: 
   const step = slots.step;
   // Only grids of whole minutes are cached (every grid but `Inf` over an unaligned timeframe).
   const store = cache && step % MINUTE === 0 && (slots.start + shift) % MINUTE === 0 ? slotCacheOf(world) : null;
-  const prefix = store ? `${m.metricId}\u0001${tupleKey(t)}\u0001${step}\u0001${(((slots.start + shift) % step) + step) % step}\u0001` : '';
+  const gridKey = store ? `${m.metricId}\u0001${tupleKey(t)}\u0001${step}\u0001${(((slots.start + shift) % step) + step) % step}` : '';
+  const grid = store ? store.grid(gridKey) : null;
   let blockNo = NaN;
   let stats: Float64Array | null = null;
   for (let i = 0; i < slots.count; i++) {
@@ -625,7 +647,7 @@ export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: 
     if (store && full) {
       const abs = Math.floor(a / step);
       const no = Math.floor(abs / BLOCK);
-      if (no !== blockNo) { blockNo = no; stats = store.block(prefix + no).stats; }
+      if (no !== blockNo) { blockNo = no; stats = store.block(gridKey, grid!, no).stats; }
       at = (abs - no * BLOCK) * 4;
       if (stats![at]! >= 0) {
         // The slot as computed before, bit for bit (raw's slot i is still empty, so nothing else is in it).

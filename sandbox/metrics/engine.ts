@@ -304,11 +304,8 @@ export class MetricQuery {
         if (raw.hasData()) {
           const n = raw.length;
           points += n;
-          if (asJson) {
-            const packed = new Float64Array(n);
-            for (let i = 0; i < n; i++) packed[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind)) ?? NaN;
-            data.push({ ...head(t), timestamps: set.timestamps, packed });
-          } else {
+          if (asJson) data.push({ ...head(t), timestamps: set.timestamps, packed: packSlots(raw, agg, set.valueKind) });
+          else {
             const values = new Array<number | null>(n);
             for (let i = 0; i < n; i++) values[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind));
             data.push({ ...head(t), timestamps: set.timestamps, values });
@@ -593,6 +590,25 @@ export class MetricQuery {
  */
 function tidy(v: number | null): number | null {
   return v === null || v >= 1e9 || v <= -1e9 ? v : Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * `tidy(aggregateSlot(raw, i, agg, valueKind))` for every slot, NaN for null, packed: the plain aggregations
+ * (the same expressions as `aggregateSlot`) in loops of their own, the others through `aggregateSlot`.
+ */
+function packSlots(raw: Raw, agg: Aggregation, valueKind: ValueKind): Float64Array {
+  const n = raw.length;
+  const out = new Float64Array(n);
+  const { count, sum, min, max } = raw;
+  const kind = agg.kind === 'value' ? (valueKind === 'sum' ? 'sum' : 'avg') : agg.kind;
+  switch (kind) {
+    case 'avg': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(sum[i]! / count[i]!)!; break;
+    case 'sum': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(sum[i]!)!; break;
+    case 'min': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(min[i]!)!; break;
+    case 'max': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(max[i]!)!; break;
+    default: for (let i = 0; i < n; i++) out[i] = tidy(aggregateSlot(raw, i, agg, valueKind)) ?? NaN;
+  }
+  return out;
 }
 
 /** Slot statistics computed on first use; `release` once a stage change has consumed them. */

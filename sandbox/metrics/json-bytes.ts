@@ -84,16 +84,53 @@ export class JsonBytes {
     this.buf[at - 1] = DIGIT0 + x;
   }
 
-  /** A list of values as JSON; NaN marks null (JSON writes NaN as null too). */
+  /**
+   * A list of values as JSON; NaN marks null (JSON writes NaN as null too). The same digits as {@link number}, in
+   * one loop over local variables with the room reserved once: this loop writes most of a large answer.
+   */
   numbers(values: Float64Array): this {
-    this.room(2);
-    this.buf[this.len++] = 91; // '['
+    // At most 18 bytes a value on the fast path ("-", 9 digits, ".", 6 digits) and a comma.
+    this.room(values.length * 20 + 2);
+    let buf = this.buf;
+    let at = this.len;
+    buf[at++] = 91; // '['
     for (let i = 0; i < values.length; i++) {
-      if (i) { this.room(1); this.buf[this.len++] = 44; } // ','
-      this.number(values[i]!);
+      if (i) buf[at++] = 44; // ','
+      const v = values[i]!;
+      if (v > -1e9 && v < 1e9) {
+        const n = Math.round(v * 1e6);
+        if (n / 1e6 === v) {
+          let a = n;
+          if (a < 0) { buf[at++] = 45; a = -a; }
+          // a < 10¹⁵: the quotient is exact after floor, the remainder an exact whole number below 10⁶.
+          let x = Math.floor(a / 1e6);
+          let f = a - x * 1e6;
+          if (x < 10) buf[at++] = DIGIT0 + x;
+          else {
+            let digits = 1;
+            for (let p = 10; p <= x; p *= 10) digits++;
+            let d = at + digits;
+            at = d;
+            while (x >= 10) { const q = (x / 10) | 0; buf[--d] = DIGIT0 + (x - q * 10); x = q; }
+            buf[d - 1] = DIGIT0 + x;
+          }
+          if (f !== 0) {
+            buf[at++] = 46; // '.'
+            for (let d = 5; d >= 0; d--) { const q = (f / 10) | 0; buf[at + d] = DIGIT0 + (f - q * 10); f = q; }
+            at += 6;
+            while (buf[at - 1] === DIGIT0) at--;
+          }
+          continue;
+        }
+      }
+      this.len = at;
+      this.raw(Number.isFinite(v) ? String(v) : 'null');
+      this.room((values.length - i) * 20 + 2);
+      buf = this.buf;
+      at = this.len;
     }
-    this.room(1);
-    this.buf[this.len++] = 93; // ']'
+    buf[at++] = 93; // ']'
+    this.len = at;
     return this;
   }
 
