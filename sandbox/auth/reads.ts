@@ -6,8 +6,8 @@
  * sandbox process on the same file) commits, and `total_changes()` whenever this connection inserts, updates or
  * deletes a row (upserts and whole-table deletes included). Both are read in one statement at the start of every
  * authentication, right before the remembered reads, so a revoked, disabled or deleted token, a deleted user, a
- * changed grant or switched-off PATs apply to the very next request as before
- * (/work/shared/design/reliability-security.md §16). A write during the request (the last-used update) changes the
+ * changed grant or switched-off PATs apply to the very next request as before (docs/sandbox-behaviour.md,
+ * "Identity, tokens and PAT rules"). A write during the request (the last-used update) changes the
  * stamp, so the next request reads again. Digests are still compared with `timingSafeEqual` (sandbox/tokens.ts).
  */
 import type { Db } from '../db/database';
