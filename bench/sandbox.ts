@@ -45,7 +45,9 @@ function rssKb(pid: number): number {
 
 async function prism() {
   const port = 4010 + Math.floor(Math.random() * 500);
-  const proc = spawn('npx', ['-y', '@stoplight/prism-cli@5.12.0', 'mock', '-h', '127.0.0.1', '-p', String(port), 'reference/dynatrace-environment-api-v2.spec-1.254.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: npx starts Prism as a child, which a SIGTERM to npx alone leaves running (and the
+  // bench waiting on its pipes).
+  const proc = spawn('npx', ['-y', '@stoplight/prism-cli@5.12.0', 'mock', '-h', '127.0.0.1', '-p', String(port), 'reference/dynatrace-environment-api-v2.spec-1.254.json'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     const ready = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 180_000);
@@ -57,7 +59,7 @@ async function prism() {
     if (!ready) return null;
     return await autocannon({ url: `http://127.0.0.1:${port}/entities?entitySelector=type(HOST)&pageSize=50`, connections: 10, duration: 10, headers: { authorization: 'Api-Token x' } });
   } finally {
-    proc.kill('SIGTERM');
+    try { process.kill(-proc.pid!, 'SIGTERM'); } catch { proc.kill('SIGTERM'); /* the group is gone already */ }
   }
 }
 

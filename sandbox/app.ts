@@ -4,8 +4,8 @@ import { cors } from 'hono/cors';
 import type { Caller, Ctx, Env, Faults, RouteSpec, SandboxDeps } from './context';
 import type { Db } from './db/database';
 import { errors, SandboxError, writeError, envelope } from './errors';
-import { loadAccess, hasRole } from './identity';
-import { getSettings } from './settings';
+import { hasRole } from './identity';
+import { AuthReads } from './auth/reads';
 import { touchToken, verifyToken } from './tokens';
 import type { World } from './world/world';
 import { tokenRoutes } from './routes/api-tokens';
@@ -75,13 +75,16 @@ export function createApp(opts: AppOptions) {
     log: sink ? (line) => sink(escapeLogLine(line)) : () => {},
   };
   const app = new Hono<Env>();
+  const reads = new AuthReads(deps.db);
 
   // One line per request: method, path (secrets in a path, as in DELETE by secret, redacted) and
-  // status; never the query string or a header.
-  app.use('*', async (c, next) => {
-    await next();
-    deps.log(`${c.req.method} ${redactSecrets(c.req.path)} ${c.res.status}`);
-  });
+  // status; never the query string or a header. Without a sink there is nothing to format.
+  if (sink) {
+    app.use('*', async (c, next) => {
+      await next();
+      deps.log(`${c.req.method} ${redactSecrets(c.req.path)} ${c.res.status}`);
+    });
+  }
 
   app.onError((err, c) => {
     if (err instanceof SandboxError) return writeError(c, err);
@@ -141,7 +144,7 @@ export function createApp(opts: AppOptions) {
     try {
       const presented = presentedToken(c);
       if (presented === null) throw errors.missingAuth();
-      token = verifyToken(deps.db, presented, now);
+      token = verifyToken(deps.db, presented, now, (id) => reads.token(id));
     } catch (e) {
       rateLimit(`peer ${clientIp(c)}`, now);
       throw e;
@@ -153,12 +156,13 @@ export function createApp(opts: AppOptions) {
   /** Authentication (and the rate limit), then PAT rules, scope and owner permission, in that order. */
   function authenticate(c: Ctx, spec: Pick<RouteSpec, 'scope' | 'permission'> | null, v1: boolean): Caller {
     const now = deps.clock();
+    // Everything below reads what the database holds now: remembered reads are dropped on any change.
+    reads.begin(deps.world.zones);
     const token = verified(c, now);
     let access = null;
     if (token.personal) {
-      if (!getSettings(deps.db).patEnabled) throw errors.patDisabled();
-      // Grants and the user itself are read on every request: no cache window.
-      access = token.userId === null ? null : loadAccess(deps.db, token.userId, deps.world.zones);
+      if (!reads.settings().patEnabled) throw errors.patDisabled();
+      access = token.userId === null ? null : reads.userAccess(token.userId);
       if (!access) throw errors.invalidToken();
       if (v1) throw errors.patV1();
     }

@@ -101,19 +101,29 @@ export function mintToken(db: Db, now: number, req: MintRequest): { id: string; 
   return { id: secret.id, token: secret.token, expiresAt: req.expiresAt };
 }
 
+/** A token's row with the digest of its secret, as verification needs it. */
+export interface TokenRecord { row: TokenRow; digest: Buffer }
+
+/** The stored token with a public id, if any. */
+export function tokenRecord(db: Db, id: string): TokenRecord | undefined {
+  const raw = prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(id) as RawRow | undefined;
+  return raw && { row: fromRaw(raw), digest: raw.digest };
+}
+
 /**
  * Resolves a presented secret. Malformed, unknown and wrong-secret tokens all fail the same way;
- * only a holder of the real secret learns that it is expired or disabled.
+ * only a holder of the real secret learns that it is expired or disabled. `lookup` finds the stored
+ * token by its public id (the request path passes one that remembers rows while the database is unchanged).
  */
-export function verifyToken(db: Db, presented: string, now: number): TokenRow {
+export function verifyToken(db: Db, presented: string, now: number, lookup: (id: string) => TokenRecord | undefined = (id) => tokenRecord(db, id)): TokenRow {
   const parts = splitToken(presented);
   if (!parts) throw errors.invalidToken();
-  const raw = prep(db, `SELECT ${COLUMNS}, digest FROM tokens WHERE id = ?`).get(parts.id) as RawRow | undefined;
-  if (!raw || !digestMatches(presented, raw.digest)) throw errors.invalidToken();
-  const row = fromRaw(raw);
+  const rec = lookup(parts.id);
+  if (!rec || !digestMatches(presented, rec.digest)) throw errors.invalidToken();
+  const row = rec.row;
   if (row.expiresAt !== null && row.expiresAt <= now) throw errors.expired();
   if (!row.enabled) throw errors.disabled();
-  return row;
+  return { ...row };
 }
 
 /** Finds a token by its full secret without authenticating with it (lookup, delete-by-secret). */

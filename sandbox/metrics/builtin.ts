@@ -39,6 +39,8 @@ export interface GenTuple {
   extra?: string;
   /** Per-tuple constants, computed on the first slot instead of every slot. */
   cpu?: { seed: number; level: number };
+  /** Cache key of the tuple (see `tupleKey`). */
+  key?: string;
 }
 
 interface SlotCtx {
@@ -491,32 +493,179 @@ function dailyShapes(slots: Slots, shift: number, peak: number): Float64Array {
   return v;
 }
 
+// ---- tuples ----------------------------------------------------------------------------------------
+
+interface TupleIndex { all: GenTuple[]; byEntity: Map<string, GenTuple[]> }
+
+const tupleIndexes = new WeakMap<World, Map<string, TupleIndex>>();
+
+/**
+ * A metric's tuples, restricted to the given entities of its primary type when known: `m.tuples` computed once
+ * per world (a world never changes once loaded; a reset loads a new one), so a query over the 10,000 hosts of
+ * the large world does not derive 10,000 seeds on every request. The tuples are shared between requests and
+ * never changed by the engine (it copies dimensions before it changes them). The order of a restricted list
+ * follows the world instead of `primary`; the engine sorts tuples by their (unique) dimensions anyway.
+ */
+export function builtinTuples(m: BuiltinMetric, world: World, primary?: Iterable<EntityRecord>): GenTuple[] {
+  let byMetric = tupleIndexes.get(world);
+  if (!byMetric) { byMetric = new Map(); tupleIndexes.set(world, byMetric); }
+  let index = byMetric.get(m.metricId);
+  if (!index) {
+    const all = m.tuples(world);
+    const byEntity = new Map<string, GenTuple[]>();
+    for (const t of all) {
+      const id = t.entity?.entityId;
+      if (id === undefined) continue;
+      const list = byEntity.get(id);
+      if (list) list.push(t); else byEntity.set(id, [t]);
+    }
+    index = { all, byEntity };
+    byMetric.set(m.metricId, index);
+  }
+  if (!primary || m.primaryType === null) return index.all;
+  const out: GenTuple[] = [];
+  const seen = new Set<string>();
+  for (const e of primary) {
+    if (e.type !== m.primaryType || seen.has(e.entityId)) continue;
+    seen.add(e.entityId);
+    const list = index.byEntity.get(e.entityId);
+    if (list) for (const t of list) out.push(t);
+  }
+  return out;
+}
+
+// ---- settled slots ----------------------------------------------------------------------------------
+
+/**
+ * Statistics of whole slots, kept per world. A slot that lies entirely inside the tuple's lifetime and
+ * before `now` depends only on the metric, the tuple, its start and its length (see {@link generateRaw}):
+ * the same four numbers whichever query, timeframe or process asks, so they are computed once and copied
+ * afterwards. Slots that `now` or a lifetime cuts are computed on every request, as before. Dashboards
+ * repeat the same queries at every refresh, which is what makes the copies pay.
+ *
+ * Blocks of 64 consecutive slots of one grid (metric, tuple, step, phase) are the unit of caching and of
+ * eviction (least recently used first); the bound keeps about 20 MB of statistics.
+ */
+const BLOCK = 64;
+export const SLOT_CACHE_MAX_BLOCKS = 8192;
+
+interface SlotBlock {
+  /** count, sum, min, max per slot; a count of -1 marks a slot not computed yet. */
+  stats: Float64Array;
+  grid: string;
+  no: number;
+}
+
+/**
+ * Blocks by grid (a string built once per series and query), then by block number (a number, so the lookup of
+ * each block hashes no string), with one least-recently-used order over all blocks.
+ */
+class SlotCache {
+  private readonly grids = new Map<string, Map<number, SlotBlock>>();
+  private readonly order = new Map<SlotBlock, true>();
+
+  constructor(readonly maxBlocks: number) {}
+
+  get size(): number { return this.order.size; }
+
+  grid(key: string): Map<number, SlotBlock> {
+    let g = this.grids.get(key);
+    if (!g) { g = new Map(); this.grids.set(key, g); }
+    return g;
+  }
+
+  block(gridKey: string, grid: Map<number, SlotBlock>, no: number): SlotBlock {
+    let b = grid.get(no);
+    if (b) {
+      // Most recently used last: eviction takes the first entry.
+      this.order.delete(b);
+      this.order.set(b, true);
+      return b;
+    }
+    const stats = new Float64Array(BLOCK * 4);
+    for (let j = 0; j < BLOCK; j++) stats[j * 4] = -1;
+    b = { stats, grid: gridKey, no };
+    if (this.order.size >= this.maxBlocks) {
+      const old = this.order.keys().next().value!;
+      this.order.delete(old);
+      const g = this.grids.get(old.grid)!;
+      g.delete(old.no);
+      // The grid being filled stays even when empty: the caller holds it.
+      if (!g.size && g !== grid) this.grids.delete(old.grid);
+    }
+    grid.set(no, b);
+    this.order.set(b, true);
+    return b;
+  }
+}
+
+const slotCaches = new WeakMap<World, SlotCache>();
+
+function slotCacheOf(world: World): SlotCache {
+  let c = slotCaches.get(world);
+  if (!c) { c = new SlotCache(SLOT_CACHE_MAX_BLOCKS); slotCaches.set(world, c); }
+  return c;
+}
+
+/** Blocks cached for a world (tests bound the cache with it). */
+export function slotCacheSize(world: World): number {
+  return slotCaches.get(world)?.size ?? 0;
+}
+
+/** A tuple's identity within its metric: its dimension values (unique per tuple, unlike the 32-bit seed). */
+function tupleKey(t: GenTuple): string {
+  return (t.key ??= Object.values(t.dims).join('\u0000'));
+}
+
 /**
  * The tuple's slot statistics for the given slots (shifted by `shift` ms for timeshift): only the
  * requested slots are computed, each in constant time whatever its length. No data after `now`
- * (whole minutes only) or outside the tuple's lifetime.
+ * (whole minutes only) or outside the tuple's lifetime. `cache: false` computes every slot afresh
+ * (the tests compare both ways).
  */
-export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: World, now: number, shift: number): Raw {
+export function generateRaw(m: BuiltinMetric, t: GenTuple, slots: Slots, world: World, now: number, shift: number, cache = true): Raw {
   const raw = acquireRaw(slots.count, m.dist);
   const nowCut = Math.floor(now / MINUTE) * MINUTE;
   const life0 = Math.ceil(t.from / MINUTE) * MINUTE;
   const life1 = t.to === Infinity ? Infinity : Math.floor(t.to / MINUTE) * MINUTE;
   const ctx: SlotCtx = { t, lo: 0, hi: 0, k: 0, one: false, world, shapes: dailyShapes(slots, shift, t.peak), i: 0, full: false };
+  const step = slots.step;
+  // Only grids of whole minutes are cached (every grid but `Inf` over an unaligned timeframe).
+  const store = cache && step % MINUTE === 0 && (slots.start + shift) % MINUTE === 0 ? slotCacheOf(world) : null;
+  const gridKey = store ? `${m.metricId}\u0001${tupleKey(t)}\u0001${step}\u0001${(((slots.start + shift) % step) + step) % step}` : '';
+  const grid = store ? store.grid(gridKey) : null;
+  let blockNo = NaN;
+  let stats: Float64Array | null = null;
   for (let i = 0; i < slots.count; i++) {
-    const a = slots.start + i * slots.step + shift;
-    const b = a + slots.step;
+    const a = slots.start + i * step + shift;
+    const b = a + step;
     const lo = Math.ceil(Math.max(a, life0) / MINUTE) * MINUTE;
     const hi = Math.floor(Math.min(b, nowCut, life1) / MINUTE) * MINUTE;
     if (hi <= lo) continue;
+    const full = lo === a && hi === b;
+    let at = -1;
+    if (store && full) {
+      const abs = Math.floor(a / step);
+      const no = Math.floor(abs / BLOCK);
+      if (no !== blockNo) { blockNo = no; stats = store.block(gridKey, grid!, no).stats; }
+      at = (abs - no * BLOCK) * 4;
+      if (stats![at]! >= 0) {
+        // The slot as computed before, bit for bit (raw's slot i is still empty, so nothing else is in it).
+        raw.count[i] = stats![at]!; raw.sum[i] = stats![at + 1]!; raw.min[i] = stats![at + 2]!; raw.max[i] = stats![at + 3]!;
+        continue;
+      }
+    }
     const k = minutesWithData(t.gapSeed, lo, hi);
-    if (k === 0) continue;
-    ctx.lo = lo;
-    ctx.hi = hi;
-    ctx.k = k;
-    ctx.one = hi - lo === MINUTE;
-    ctx.i = i;
-    ctx.full = lo === a && hi === b;
-    m.slot(ctx, raw, i);
+    if (k > 0) {
+      ctx.lo = lo;
+      ctx.hi = hi;
+      ctx.k = k;
+      ctx.one = hi - lo === MINUTE;
+      ctx.i = i;
+      ctx.full = full;
+      m.slot(ctx, raw, i);
+    }
+    if (at >= 0) { stats![at] = raw.count[i]!; stats![at + 1] = raw.sum[i]!; stats![at + 2] = raw.min[i]!; stats![at + 3] = raw.max[i]!; }
   }
   return raw;
 }

@@ -22,7 +22,7 @@ import { evaluateEntitySelector } from '../query/entities';
 import { formatMetricSelector } from '../../lib/selectors';
 import type { Aggregation, FilterCondition, MetricExpression, SortKey, Transformation } from '../../lib/selectors/metric-ast';
 import type { EntitySelector } from '../../lib/selectors/entity-ast';
-import { BROWSER_BY_ID, generateRaw, type AggregationType } from './builtin';
+import { BROWSER_BY_ID, builtinTuples, generateRaw, type AggregationType } from './builtin';
 import { loadCustomTuples } from './custom';
 import { hasEntityDimension, PARENT_OF, resolveMetric } from './descriptors';
 import { DAY, HOUR, MINUTE } from './noise';
@@ -76,9 +76,18 @@ export interface QueryContext {
   entities: EntityRestriction | null;
   /** mzSelector: every criterion must match one of the entity's zones. */
   zoneCriteria: Set<string>[] | null;
+  /**
+   * Series values packed into a Float64Array (NaN for null) instead of arrays: a JSON answer then holds one
+   * typed array per series, not hundreds of boxed numbers the garbage collector copies, until it is written.
+   */
+  valuesAsJson?: boolean;
 }
 
-export interface SeriesJson { dimensions: string[]; dimensionMap: Dims; timestamps: number[]; values: (number | null)[] }
+/**
+ * A series of the answer. With `valuesAsJson` (see {@link QueryContext}) its values come packed: doubles with NaN
+ * for null, which JSON writes as null too (sandbox/metrics/json-bytes.ts).
+ */
+export type SeriesJson = { dimensions: string[]; dimensionMap: Dims; timestamps: number[] } & ({ values: (number | null)[] } | { packed: Float64Array });
 export interface ResultJson {
   metricId: string;
   dataPointCountRatio: number;
@@ -118,7 +127,10 @@ function project(dims: Dims, keys: readonly string[]): Dims {
   return out;
 }
 
+/** One string per distinct combination of the values of `keys` (a missing value is distinct from every string). */
 function groupKey(dims: Dims, keys: readonly string[]): string {
+  // One key (splitBy of an entity, the usual case): the value itself, marked, without building JSON per tuple.
+  if (keys.length === 1) { const v = dims[keys[0]!]; return v === undefined ? '' : `\u0001${v}`; }
   return JSON.stringify(keys.map((k) => dims[k] ?? null));
 }
 
@@ -268,9 +280,11 @@ export class MetricQuery {
 
   private result(expr: MetricExpression, slots: Slots): ResultJson {
     const metricId = formatMetricSelector({ expressions: [expr] });
-    let set = this.expression(expr, slots, 0, metricId);
-    set = ensureValues(set, metricId);
-    const data: SeriesJson[] = set.empty ? [] : set.tuples.map((t) => {
+    const set = this.expression(expr, slots, 0, metricId);
+    const asJson = this.ctx.valuesAsJson === true;
+    const data: SeriesJson[] = [];
+    let points = 0;
+    const head = (t: Tuple) => {
       const dimensions: string[] = [];
       const dimensionMap: Dims = {};
       for (const k of set.keys) {
@@ -279,9 +293,34 @@ export class MetricQuery {
         dimensions.push(v);
         dimensionMap[k] = v;
       }
-      return { dimensions, dimensionMap, timestamps: t.ts!, values: t.values!.map(tidy) };
-    });
-    const points = data.reduce((n, d) => n + d.values.length, 0);
+      return { dimensions, dimensionMap };
+    };
+    if (!set.empty && set.stage === 'raw') {
+      // `ensureValues` and the output in one pass, one tuple at a time: the metric's default aggregation,
+      // exactly as `aggregate` applies it (tuples without data left out), without an intermediate list.
+      const agg = set.defaultAgg;
+      for (const t of set.tuples) {
+        const raw = t.raw!();
+        if (raw.hasData()) {
+          const n = raw.length;
+          points += n;
+          if (asJson) data.push({ ...head(t), timestamps: set.timestamps, packed: packSlots(raw, agg, set.valueKind) });
+          else {
+            const values = new Array<number | null>(n);
+            for (let i = 0; i < n; i++) values[i] = tidy(aggregateSlot(raw, i, agg, set.valueKind));
+            data.push({ ...head(t), timestamps: set.timestamps, values });
+          }
+        }
+        t.raw!.release();
+      }
+    } else if (!set.empty) {
+      for (const t of set.tuples) {
+        points += t.values!.length;
+        data.push(asJson
+          ? { ...head(t), timestamps: t.ts!, packed: Float64Array.from(t.values!, (v) => tidy(v) ?? NaN) }
+          : { ...head(t), timestamps: t.ts!, values: t.values!.map(tidy) });
+      }
+    }
     return {
       metricId,
       dataPointCountRatio: Number((points / MAX_DATA_POINTS).toPrecision(4)),
@@ -357,7 +396,7 @@ export class MetricQuery {
     if (def.builtin) {
       const b = def.builtin;
       const primary = restrict && restrict.type === b.primaryType ? [...restrict.ids].map((id) => ctx.world.byId.get(id)).filter((e): e is EntityRecord => !!e) : undefined;
-      for (const t of b.tuples(ctx.world, primary)) {
+      for (const t of builtinTuples(b, ctx.world, primary)) {
         if (restrictKey && !restrict!.ids.has(t.dims[restrictKey]!)) continue;
         if (!passes(t.entities)) continue;
         if (t.from > slots.start + shift + slots.step * slots.count) continue; // appears after the timeframe
@@ -551,6 +590,25 @@ export class MetricQuery {
  */
 function tidy(v: number | null): number | null {
   return v === null || v >= 1e9 || v <= -1e9 ? v : Math.round(v * 1e6) / 1e6;
+}
+
+/**
+ * `tidy(aggregateSlot(raw, i, agg, valueKind))` for every slot, NaN for null, packed: the plain aggregations
+ * (the same expressions as `aggregateSlot`) in loops of their own, the others through `aggregateSlot`.
+ */
+function packSlots(raw: Raw, agg: Aggregation, valueKind: ValueKind): Float64Array {
+  const n = raw.length;
+  const out = new Float64Array(n);
+  const { count, sum, min, max } = raw;
+  const kind = agg.kind === 'value' ? (valueKind === 'sum' ? 'sum' : 'avg') : agg.kind;
+  switch (kind) {
+    case 'avg': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(sum[i]! / count[i]!)!; break;
+    case 'sum': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(sum[i]!)!; break;
+    case 'min': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(min[i]!)!; break;
+    case 'max': for (let i = 0; i < n; i++) out[i] = count[i] === 0 ? NaN : tidy(max[i]!)!; break;
+    default: for (let i = 0; i < n; i++) out[i] = tidy(aggregateSlot(raw, i, agg, valueKind)) ?? NaN;
+  }
+  return out;
 }
 
 /** Slot statistics computed on first use; `release` once a stage change has consumed them. */
