@@ -81,8 +81,9 @@ describe('dashboard pages render recorded answers', () => {
       exchange('GET_api_v2_metrics_builtin_host_cpu_idle'),
     ]);
     expect(replay.misses()).toEqual([]);
-    // The query and the descriptor's unit are asked together, the entity names after the answer.
-    expect(replay.received.map((r) => r.path).sort()).toEqual(['/api/v2/entities', '/api/v2/metrics/builtin:host.cpu.idle', '/api/v2/metrics/query']);
+    // The query and the descriptor's unit are asked together, the entity names after the answer; the builder reads the
+    // same descriptor for its fields (aggregations, dimensions) through its own per-token cache.
+    expect(replay.received.map((r) => r.path).sort()).toEqual(['/api/v2/entities', '/api/v2/metrics/builtin:host.cpu.idle', '/api/v2/metrics/builtin:host.cpu.idle', '/api/v2/metrics/query']);
     expect(w.find('[role="alert"]').exists()).toBe(false);
     expect(w.get('canvas[role="img"]').attributes('aria-label')).toBe('Chart of builtin:host.cpu.idle');
     expect(w.get('figcaption').text()).toContain('1 series, 84 points each');
