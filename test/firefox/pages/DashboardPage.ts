@@ -12,6 +12,8 @@ export class DashboardPage {
   static readonly entitySelector = byRole('textbox', 'Entity selector');
   static readonly zoneSelector = byRole('textbox', 'Management zone selector');
   static readonly runQuery = byRole('button', 'Run query');
+  /** The Code view of the (first) query: the editor opens on Builder when it can show the query. */
+  static readonly codeTab = byRole('tab', 'Code');
   static readonly alert = byRole('alert');
   static readonly chart = byRole('img');
 
@@ -39,6 +41,7 @@ export class DashboardPage {
 
   /** Runs a metric query, with a management-zone selector typed into the filters (opened as a person would). */
   async metricQuery(metricSelector: string, zoneSelector: string): Promise<void> {
+    if (!(await this.page.$(DashboardPage.metricSelector).then((h) => h?.isVisible() ?? false))) await click(this.page, DashboardPage.codeTab);
     await fill(this.page, DashboardPage.metricSelector, metricSelector);
     if (!(await this.page.$(DashboardPage.zoneSelector).then((h) => h?.isVisible() ?? false))) {
       // A <summary>: named, but with no ARIA role Firefox's accessibility locator matches.
