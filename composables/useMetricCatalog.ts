@@ -17,7 +17,7 @@ const MIN_SEARCH_LENGTH = 2;
 
 /**
  * The metric catalogue for the query builder: `search(text)` looks metrics up by key, display name
- * and description (`GET /api/v2/metrics?text=`, API notes §5.2), debounced, and a lookup superseded by
+ * and description (`GET /api/v2/metrics?text=`, docs/dynatrace-api-notes.md §5.2), debounced, and a lookup superseded by
  * a newer one is aborted so its answer never replaces the newer list. `describe(metricKey)` fetches a
  * descriptor (`GET /api/v2/metrics/{key}`, §5.3) once per token and key: descriptors rarely change
  * within a session, and the builder asks again on every metric it shows.

@@ -1,5 +1,5 @@
 /**
- * The query builder's model: the part of the metric selector language (API notes §6) that a form
+ * The query builder's model: the part of the metric selector language (docs/dynatrace-api-notes.md §6) that a form
  * can show without loss. One metric key, then at most one of each step, always in this order:
  *
  * ```
@@ -51,7 +51,7 @@ export interface BuilderQuery {
 }
 
 /**
- * The parts of a metric descriptor (`GET /api/v2/metrics/{key}`, API notes §5.3) the builder uses.
+ * The parts of a metric descriptor (`GET /api/v2/metrics/{key}`, docs/dynatrace-api-notes.md §5.3) the builder uses.
  * Declared here so presentational components need not import the API client's types.
  */
 export interface BuilderDescriptor {

@@ -3,7 +3,7 @@
  *
  * The contract is exactness: `toBuilder(s)` succeeds only when `fromBuilder(query) === s`, so showing
  * a selector in the builder never changes it. Anything else is declined with a sentence naming the
- * part, and the selector stays in the code view untouched (product spec §6.2, docs/query-builder.md).
+ * part, and the selector stays in the code view untouched (docs/query-builder.md).
  */
 import type { EntityCriterion, FilterCondition, MetricExpression, Transformation } from '../selectors';
 import { formatMetricSelector, formatTransformation, parseMetricSelector } from '../selectors';

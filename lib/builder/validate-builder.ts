@@ -1,6 +1,6 @@
 /**
  * Field-level checks of a builder query against its metric's descriptor, and the documented limit
- * of ten metrics per query across several queries drawn together (API notes §5.4, §6.1).
+ * of ten metrics per query across several queries drawn together (docs/dynatrace-api-notes.md §5.4, §6.1).
  */
 import type { Aggregation } from '../selectors';
 import { checkMetricQueryLimits, countSelectedMetrics, parseMetricSelector, QUERY_LIMITS } from '../selectors';
@@ -19,8 +19,8 @@ export type BuilderErrors = Partial<Record<BuilderField, string>>;
 export const BUILDER_LIMITS = {
   /**
    * Largest top N the form accepts. `:limit` itself has no documented maximum; 1,000 is the series
-   * limit of a query's response in the API's own description (API notes §5.4), so a larger N
-   * cannot show more series.
+   * limit of a query's response in the API's own description (the metric query operation of
+   * reference/dynatrace-environment-api-v2.spec-1.254.json), so a larger N cannot show more series.
    */
   maxTopN: 1_000,
 } as const;

@@ -1,7 +1,7 @@
 import type { ChartModel } from './metric-series';
 
 /**
- * The two views of a metric answer that are not a chart over time (product.md §6.2, board tiles "single value" and
+ * The two views of a metric answer that are not a chart over time (docs/ui-contract.md "Analyst tools", board tiles "single value" and
  * "top list"). Pure, shared by the metrics page, the board and the popup's overview.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The documented size limits of metric and entity queries (API notes §5.4, §7.4) as numbers, apart from their
+ * The documented size limits of metric and entity queries (docs/dynatrace-api-notes.md §5.4, §7.4) as numbers, apart from their
  * checks (limits.ts), so code that only needs a number (batching ids: lib/entities/names.ts) loads no parser.
  */
 export const QUERY_LIMITS = {
