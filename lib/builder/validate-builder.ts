@@ -4,6 +4,7 @@
  */
 import type { Aggregation } from '../selectors';
 import { checkMetricQueryLimits, countSelectedMetrics, parseMetricSelector, QUERY_LIMITS } from '../selectors';
+import { formatCount } from '../selectors/query-limits';
 import type { BuilderDescriptor, BuilderQuery } from './builder-query';
 import { fromBuilder, parseBuilderTag } from './from-builder';
 
@@ -24,17 +25,6 @@ export const BUILDER_LIMITS = {
    */
   maxTopN: 1_000,
 } as const;
-
-/** `5000` → `5,000` (a whole, non-negative number) without the runtime's locale data, as lib/selectors/limits.ts does. */
-function count(n: number): string {
-  const digits = String(n);
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 function aggregationText(aggregation: Aggregation | { kind: 'auto' }): string {
   return aggregation.kind === 'percentile' ? `percentile(${aggregation.percentile})` : aggregation.kind;
@@ -102,7 +92,7 @@ export function validateBuilder(query: BuilderQuery, descriptor: BuilderDescript
 
   const topN = query.topN;
   if (topN !== undefined && !(Number.isInteger(topN) && topN >= 1 && topN <= BUILDER_LIMITS.maxTopN)) {
-    errors.topN = `Top N is a whole number from 1 to ${count(BUILDER_LIMITS.maxTopN)}; leave it empty for no limit.`;
+    errors.topN = `Top N is a whole number from 1 to ${formatCount(BUILDER_LIMITS.maxTopN)}; leave it empty for no limit.`;
   }
 
   const selector = fromBuilder(query);
@@ -110,7 +100,7 @@ export function validateBuilder(query: BuilderQuery, descriptor: BuilderDescript
     const limits = checkMetricQueryLimits({ metricSelector: selector });
     if (!limits.ok) {
       errors.selector = selector.length > QUERY_LIMITS.maxMetricSelectorLength
-        ? `The selector would be ${count(selector.length)} characters long; at most ${count(QUERY_LIMITS.maxMetricSelectorLength)} are allowed.`
+        ? `The selector would be ${formatCount(selector.length)} characters long; at most ${formatCount(QUERY_LIMITS.maxMetricSelectorLength)} are allowed.`
         : `The selector would not be valid: ${limits.error.message}.`;
     }
   }

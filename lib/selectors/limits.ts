@@ -9,7 +9,7 @@ import { parseEntitySelectorWith } from './parse-entity';
 import { parseMetricSelectorWith } from './parse-metric';
 import type { SelectorError } from './result';
 
-import { QUERY_LIMITS } from './query-limits';
+import { formatCount, QUERY_LIMITS } from './query-limits';
 
 /** The numbers, for messages and for callers that want to show them. */
 export { QUERY_LIMITS };
@@ -35,17 +35,6 @@ const OK: LimitCheckResult = { ok: true };
 
 function violation(parameter: LimitedParameter, message: string, offset: number): LimitCheckResult {
   return { ok: false, error: { parameter, message, offset } };
-}
-
-/** `5000` → `5,000` (a whole, non-negative number), without depending on the runtime's locale data. */
-function count(n: number): string {
-  const digits = String(n);
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 /**
@@ -81,7 +70,7 @@ export function countSelectedMetrics(selector: MetricSelector): number {
 function checkMetricSelector(selector: string): LimitCheckResult {
   const max = QUERY_LIMITS.maxMetricSelectorLength;
   if (selector.length > max) {
-    return violation('metricSelector', `the metric selector is ${count(selector.length)} characters long; at most ${count(max)} are allowed`, max);
+    return violation('metricSelector', `the metric selector is ${formatCount(selector.length)} characters long; at most ${formatCount(max)} are allowed`, max);
   }
   const offsets = new Map<MetricExpression, number>();
   const parsed = parseMetricSelectorWith(selector, { offsets });
@@ -109,7 +98,7 @@ function checkMetricSelector(selector: string): LimitCheckResult {
 export function checkEntitySelectorLimits(selector: string): LimitCheckResult {
   const max = QUERY_LIMITS.maxEntitySelectorLength;
   if (selector.length > max) {
-    return violation('entitySelector', `the entity selector is ${count(selector.length)} characters long; at most ${count(max)} are allowed`, max);
+    return violation('entitySelector', `the entity selector is ${formatCount(selector.length)} characters long; at most ${formatCount(max)} are allowed`, max);
   }
   const offsets = new Map<EntityCriterion, number>();
   const parsed = parseEntitySelectorWith(selector, { offsets });

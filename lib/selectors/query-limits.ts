@@ -8,3 +8,14 @@ export const QUERY_LIMITS = {
   maxMetricSelectorLength: 5_000,
   maxEntitySelectorLength: 2_000,
 } as const;
+
+/** `5000` → `5,000` (a whole, non-negative number) for the limits' messages, without the runtime's locale data. */
+export function formatCount(n: number): string {
+  const digits = String(n);
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
