@@ -1,10 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { adminFetch, spawnSandbox } from '../test/helpers/spawn-sandbox';
-import { launchExtension } from '../test/e2e/support/extension';
-import { PopupPage } from '../test/e2e/pages/PopupPage';
+import { extensionWithBoard } from './extension-board';
 import type { BrowserGlobals } from './util';
 
-const KEY = 'bench-board-heap-key';
 const TILES = 8;
 /** A board on 30 s auto-refresh for 60 minutes asks each tile 120 times; the bench asks as often, back to back. */
 const ROUNDS = Number(process.env.BOARD_HEAP_ROUNDS ?? 120);
@@ -43,35 +39,19 @@ export function censusDiff(before: Map<string, { count: number; bytes: number }>
  * the DevTools protocol after round 2 (the wall screen's first minute) and every 20 rounds.
  */
 export async function boardHeapFigure(): Promise<{ grown?: { name: string; count: number; bytes: number }[]; samples: HeapSample[]; first: HeapSample; last: HeapSample; queries: number; minutes: number }> {
-  execFileSync('npm', ['run', 'build:e2e'], { stdio: 'ignore' });
-  const sb = await spawnSandbox(['--db', ':memory:', '--admin-key', KEY]);
-  const ext = await launchExtension({ viewport: { width: 1600, height: 1200 } });
+  const kinds = [
+    { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
+    { kind: 'metric', query: { metricSelector: 'builtin:host.mem.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
+    { kind: 'metric', query: { metricSelector: 'builtin:service.response.time:splitBy("dt.entity.service"):avg' }, chart: 'line' },
+    { kind: 'metric', query: { metricSelector: 'builtin:host.disk.usedPct:splitBy("dt.entity.host"):avg' }, chart: 'bar' },
+    { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:avg' }, chart: 'single' },
+    { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'top' },
+    { kind: 'problem', query: { problemSelector: 'status("open")' }, chart: 'line' },
+    { kind: 'entity', query: { entitySelector: 'type(HOST)' }, chart: 'line' },
+  ];
   const started = Date.now();
+  const { ext, close } = await extensionWithBoard('board-heap', () => Array.from({ length: TILES }, (_, i) => ({ id: `heap-${i}`, title: `Tile ${i + 1}`, timeframe: '2h', ...kinds[i % kinds.length]! })), { viewport: { width: 1600, height: 1200 } });
   try {
-    const { token } = (await (await adminFetch(sb.url, KEY, '/users/support@example.com/tokens', 'POST', { name: 'bench', scopes: ['metrics.read', 'entities.read', 'problems.read'] })).json()) as { token: string };
-    const popup = new PopupPage(await ext.open('popup.html'));
-    await popup.createVault('bench board heap passphrase');
-    await popup.addToken(sb.url, token, 'Support');
-    await popup.item('Support').waitFor();
-    await popup.page.getByRole('button', { name: 'Add starter tiles' }).click();
-    await popup.page.getByRole('list', { name: 'Overview tiles' }).waitFor();
-    await popup.page.close();
-    await ext.worker.evaluate(async (n) => {
-      const { boards } = (await (globalThis as unknown as BrowserGlobals).chrome.storage.local.get('boards')) as { boards: Record<string, Record<string, unknown>[]> };
-      const kinds = [
-        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
-        { kind: 'metric', query: { metricSelector: 'builtin:host.mem.usage:splitBy("dt.entity.host"):avg' }, chart: 'line' },
-        { kind: 'metric', query: { metricSelector: 'builtin:service.response.time:splitBy("dt.entity.service"):avg' }, chart: 'line' },
-        { kind: 'metric', query: { metricSelector: 'builtin:host.disk.usedPct:splitBy("dt.entity.host"):avg' }, chart: 'bar' },
-        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:avg' }, chart: 'single' },
-        { kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage:splitBy("dt.entity.host"):avg' }, chart: 'top' },
-        { kind: 'problem', query: { problemSelector: 'status("open")' }, chart: 'line' },
-        { kind: 'entity', query: { entitySelector: 'type(HOST)' }, chart: 'line' },
-      ];
-      for (const env of Object.keys(boards)) boards[env] = Array.from({ length: n }, (_, i) => ({ id: `heap-${i}`, title: `Tile ${i + 1}`, timeframe: '2h', ...kinds[i % kinds.length]! }));
-      await (globalThis as unknown as BrowserGlobals).chrome.storage.local.set({ boards });
-    }, TILES);
-
     const page = await ext.open('dashboard.html#/');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -110,7 +90,6 @@ export async function boardHeapFigure(): Promise<{ grown?: { name: string; count
     const grown = firstCensus ? censusDiff(firstCensus, await snapshot()) : undefined;
     return { grown, samples, first: samples[0]!, last: samples[samples.length - 1]!, queries: ROUNDS * TILES, minutes: (Date.now() - started) / 60_000 };
   } finally {
-    await ext.close();
-    await sb.stop();
+    await close();
   }
 }
