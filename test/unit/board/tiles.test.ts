@@ -58,16 +58,14 @@ describe('runBounded', () => {
 describe('tile views in a board file', () => {
   const file = (chart: unknown) => JSON.stringify({ format: 'tokenscope-board', version: 1, environmentUrl: 'https://x', tiles: [{ title: 'CPU', kind: 'metric', query: { metricSelector: 'builtin:host.cpu.usage' }, timeframe: '2h', chart }] });
 
-  it('keeps single value and top list tiles', async () => {
-    const { parseBoardImport } = await import('../../../lib/board/tiles');
+  it('keeps single value and top list tiles', () => {
     for (const chart of ['line', 'bar', 'single', 'top'] as const) {
       const r = parseBoardImport(file(chart));
       expect(r.ok && r.tiles[0]!.chart).toBe(chart);
     }
   });
 
-  it('refuses an unknown view, naming the tile and the field', async () => {
-    const { parseBoardImport } = await import('../../../lib/board/tiles');
+  it('refuses an unknown view, naming the tile and the field', () => {
     expect(parseBoardImport(file('pie'))).toEqual({ ok: false, error: 'Tile 1: "chart" must be one of line, bar, single, top.' });
   });
 });
