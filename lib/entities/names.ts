@@ -1,4 +1,4 @@
-import type { DynatraceClient } from '../dynatrace';
+import type { DynatraceClient, Entity } from '../dynatrace';
 import { QUERY_LIMITS } from '../selectors/query-limits';
 import { quote } from '../selectors/scan';
 
@@ -40,4 +40,11 @@ export async function namesById(client: DynatraceClient, ids: readonly string[],
     for (const e of list.entities ?? []) if (e.entityId && e.displayName) names.set(e.entityId, e.displayName);
   }
   return names;
+}
+
+/** An entity's relationships as the API names them ("runsOnHost" from it, "calls" to it), with their target ids. */
+export function relationsOf(entity: Entity): { relation: string; direction: 'from' | 'to'; ids: string[] }[] {
+  const list = (direction: 'from' | 'to', map: Entity['fromRelationships']) =>
+    Object.entries(map ?? {}).map(([relation, t]) => ({ relation, direction, ids: (t ?? []).map((x) => x.id).filter((id): id is string => !!id) }));
+  return [...list('from', entity.fromRelationships), ...list('to', entity.toRelationships)];
 }
