@@ -1,7 +1,7 @@
 import type { Duration, MetricExpression, MetricSelector } from '../selectors/metric-ast';
 import { parseMetricSelector } from '../selectors/parse-metric';
 import { formatMetricSelector } from '../selectors/format-metric';
-import { resolveTimeframe } from '../time/timeframe';
+import { resolveTimeframe, UNIT_MS } from '../time/timeframe';
 import type { ChartModel, ChartSeries } from './metric-series';
 
 /**
@@ -18,7 +18,6 @@ export const PERIOD_COMPARISONS: readonly { id: PeriodComparison; label: string 
   { id: '1w', label: '1 week earlier' },
 ];
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 /** The longest shift Dynatrace accepts in `:timeshift` (five years). */
 const MAX_SHIFT_MS = 5 * 365 * UNIT_MS.d;
 

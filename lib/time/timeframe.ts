@@ -6,7 +6,8 @@
 
 export type TimeParseResult = { ok: true; value: number } | { ok: false; error: string };
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+/** Milliseconds of the fixed-length time units. */
+export const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 type FixedUnit = keyof typeof UNIT_MS;
 type RelUnit = FixedUnit | 'M' | 'y' | 'q';
 
