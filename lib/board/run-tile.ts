@@ -30,7 +30,9 @@ const units = new WeakMap<DynatraceClient, Map<string, Promise<string | undefine
 
 /**
  * The unit of the first metric of a selector, from its descriptor, or undefined (the unit is cosmetic: a failure
- * leaves values unformatted and is asked again next time).
+ * leaves values unformatted and is asked again next time). The one request is shared by every caller, so it carries
+ * none of their signals: a tile whose run is superseded must not cancel the unit of the tiles still waiting for it
+ * (the client's own deadline bounds it). A caller that is aborted stops waiting.
  */
 export async function metricUnit(client: DynatraceClient, selector: string, signal: AbortSignal): Promise<string | undefined> {
   const key = firstMetricKey(selector);
@@ -39,11 +41,15 @@ export async function metricUnit(client: DynatraceClient, selector: string, sign
   if (!known) units.set(client, (known = new Map()));
   let unit = known.get(key);
   if (!unit) {
-    unit = Promise.resolve().then(() => client.metrics.get(key, { signal })).then((d) => d.unit ?? undefined);
+    unit = Promise.resolve().then(() => client.metrics.get(key)).then((d) => d.unit ?? undefined);
     known.set(key, unit);
     unit.catch(() => known.delete(key));
   }
-  return unit.catch(() => undefined);
+  const aborted = new Promise<undefined>((resolve) => {
+    if (signal.aborted) resolve(undefined);
+    else signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
+  return Promise.race([unit.catch(() => undefined), aborted]);
 }
 
 /** Runs one board tile's query. */
